@@ -1,0 +1,64 @@
+package io.kerasregistry.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpInputMessage;
+import org.springframework.http.HttpOutputMessage;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.AbstractHttpMessageConverter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Request bodies bound to {@code Resource} arrive as a stream (Spring's own converter would read them
+ * into a byte array: a 10 GB model in the heap), and streamed responses are copied with a large
+ * buffer (model content: a verifying stream over a blob).
+ */
+final class StreamingResourceConverter extends AbstractHttpMessageConverter<Resource> {
+
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    StreamingResourceConverter() {
+        super(MediaType.ALL);
+    }
+
+    @Override
+    protected boolean supports(Class<?> clazz) {
+        return Resource.class.isAssignableFrom(clazz);
+    }
+
+    @Override
+    public boolean canRead(Class<?> clazz, @Nullable MediaType mediaType) {
+        return (clazz == Resource.class || clazz == InputStreamResource.class) && canRead(mediaType);
+    }
+
+    @Override
+    public boolean canWrite(Class<?> clazz, @Nullable MediaType mediaType) {
+        return clazz == InputStreamResource.class && canWrite(mediaType);
+    }
+
+    @Override
+    protected Resource readInternal(Class<? extends Resource> clazz, HttpInputMessage inputMessage) throws IOException {
+        return new InputStreamResource(inputMessage.getBody());
+    }
+
+    @Override
+    protected void writeInternal(Resource resource, HttpOutputMessage outputMessage) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        OutputStream out = outputMessage.getBody();
+        try (InputStream in = resource.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    /** The controller sets Content-Length; a stream cannot tell it. */
+    @Override
+    protected @Nullable Long getContentLength(Resource resource, @Nullable MediaType contentType) {
+        return null;
+    }
+}

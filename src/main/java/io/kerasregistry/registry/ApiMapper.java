@@ -1,0 +1,37 @@
+package io.kerasregistry.registry;
+
+import io.kerasregistry.api.model.ModelFormatDto;
+import io.kerasregistry.api.model.ModelVersionDto;
+import io.kerasregistry.api.model.RegisteredModelDto;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Domain values to the contract's DTOs. */
+final class ApiMapper {
+
+    private ApiMapper() {
+    }
+
+    static RegisteredModelDto toDto(RegisteredModel model) {
+        RegisteredModelDto dto = new RegisteredModelDto(model.name(), model.tags(), utc(model.createdAt()),
+                utc(model.updatedAt()), model.versionCount());
+        dto.setDescription(model.description());
+        if (model.lastVersion() > 0) {
+            dto.setLatestVersion(model.lastVersion());
+        }
+        return dto;
+    }
+
+    static ModelVersionDto toDto(ModelVersion version) {
+        ModelVersionDto dto = new ModelVersionDto(version.modelName(), version.version(), version.blobSha256(),
+                version.sizeBytes(), ModelFormatDto.fromValue(version.format().name()), utc(version.createdAt()));
+        dto.setFileName(version.fileName());
+        dto.setCreatedBy(version.createdBy());
+        return dto;
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
