@@ -15,6 +15,13 @@ CREATE TABLE registered_model (
     CONSTRAINT registered_model_last_version_positive CHECK (last_version >= 0)
 );
 
+-- A deleted model's name keeps its last version number, so a model registered again under that name
+-- continues the numbering: "name v3" never denotes two different contents.
+CREATE TABLE retired_model_name (
+    name         text    PRIMARY KEY,
+    last_version integer NOT NULL
+);
+
 CREATE TABLE model_tag (
     model_id bigint NOT NULL REFERENCES registered_model (id) ON DELETE CASCADE,
     tag      text   NOT NULL,

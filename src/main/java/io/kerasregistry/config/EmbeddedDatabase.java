@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -51,7 +52,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             Files.createDirectories(dataDir.getParent());
             lockChannel = FileChannel.open(dataDir.resolveSibling(dataDir.getFileName() + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = lockChannel.tryLock();
+            FileLock lock = tryLock(lockChannel);
             if (lock == null) {
                 throw new IllegalStateException("another keras-registry process is using the database in " + dataDir
                         + "; stop it or set keras-registry.embedded-database.path to another folder");
@@ -78,6 +79,14 @@ final class EmbeddedDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(lockChannel);
             throw e;
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            return null;
         }
     }
 

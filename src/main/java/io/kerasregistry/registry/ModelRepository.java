@@ -32,7 +32,9 @@ class ModelRepository {
     /** Inserts the model unless one of that name exists; returns whether it was inserted. */
     boolean insertIfAbsent(String name, @Nullable String description, String createdBy) {
         return jdbc.sql("""
-                INSERT INTO registered_model (name, description, created_by) VALUES (:name, :description, :by)
+                INSERT INTO registered_model (name, description, created_by, last_version)
+                VALUES (:name, :description, :by,
+                        COALESCE((SELECT last_version FROM retired_model_name WHERE name = :name), 0))
                 ON CONFLICT (name) DO NOTHING""")
                 .param("name", name).param("description", description).param("by", createdBy)
                 .update() == 1;
@@ -68,6 +70,11 @@ class ModelRepository {
     }
 
     void delete(long modelId) {
+        jdbc.sql("""
+                INSERT INTO retired_model_name (name, last_version)
+                SELECT name, last_version FROM registered_model WHERE id = :id
+                ON CONFLICT (name) DO UPDATE SET last_version = EXCLUDED.last_version""")
+                .param("id", modelId).update();
         jdbc.sql("DELETE FROM registered_model WHERE id = :id").param("id", modelId).update();
     }
 

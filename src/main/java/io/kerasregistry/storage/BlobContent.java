@@ -77,7 +77,7 @@ public final class BlobContent {
         private long total;
         private boolean exhausted;
         private boolean verified;
-        private BlobIntegrityException failure;
+        private @org.jspecify.annotations.Nullable BlobIntegrityException failure;
 
         WholeStream(FileChannel channel) throws IOException {
             this.channel = channel;
