@@ -30,6 +30,7 @@ class ModuleStructureTest {
             "inference", Set.of("keras"),
             "storage", Set.of("common"),
             "audit", Set.of("common"),
+            "access", Set.of("common", "audit", "api"),
             "registry", Set.of("storage", "keras", "common", "audit", "api"));
 
     private static JavaClasses classes;

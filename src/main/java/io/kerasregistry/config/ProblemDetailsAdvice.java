@@ -1,12 +1,12 @@
 package io.kerasregistry.config;
 
+import io.kerasregistry.common.ProblemDocuments;
 import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
 import io.kerasregistry.keras.KerasFileException;
 import io.kerasregistry.keras.ModelLimitExceededException;
 import io.kerasregistry.keras.UnsupportedModelException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -132,11 +131,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     static ProblemDetail problem(ProblemType type, String detail, HttpServletRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(type.status()), detail);
-        problem.setType(type.uri());
-        problem.setTitle(type.title());
-        problem.setInstance(URI.create(request.getRequestURI()));
-        return problem;
+        return ProblemDocuments.of(type, detail, request.getRequestURI());
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpHeaders headers) {

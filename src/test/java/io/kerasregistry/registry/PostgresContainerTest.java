@@ -31,6 +31,7 @@ class PostgresContainerTest {
         registry.add("spring.datasource.username", POSTGRES::getUsername);
         registry.add("spring.datasource.password", POSTGRES::getPassword);
         registry.add("keras-registry.storage.path", Files.createTempDirectory("blobs-")::toString);
+        registry.add("keras-registry.security.admin-token", () -> HttpApi.ADMIN_TOKEN);
     }
 
     @LocalServerPort

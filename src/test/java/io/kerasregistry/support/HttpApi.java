@@ -24,8 +24,23 @@ public final class HttpApi {
     private final String base;
     private final List<String> headers;
 
+    /** The token every test context accepts as the bootstrap admin token. */
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    /** A client authenticated with the bootstrap admin token. */
     public HttpApi(int port) {
-        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), "http://127.0.0.1:" + port, List.of());
+        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), "http://127.0.0.1:" + port,
+                List.of("Authorization", "Bearer " + ADMIN_TOKEN));
+    }
+
+    /** The same client sending no {@code Authorization} header. */
+    public HttpApi anonymous() {
+        return new HttpApi(client, base, List.of());
+    }
+
+    /** The same client authenticated with {@code token}. */
+    public HttpApi withToken(String token) {
+        return new HttpApi(client, base, List.of("Authorization", "Bearer " + token));
     }
 
     private HttpApi(HttpClient client, String base, List<String> headers) {

@@ -23,6 +23,7 @@ public final class TestEnvironmentInitializer implements ApplicationContextIniti
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-environment", Map.of(
                 "spring.datasource.url", TestPostgres.newDatabaseUrl(),
                 "spring.datasource.username", "postgres",
-                "keras-registry.storage.path", storage.toString())));
+                "keras-registry.storage.path", storage.toString(),
+                "keras-registry.security.admin-token", HttpApi.ADMIN_TOKEN)));
     }
 }
