@@ -31,6 +31,7 @@ class ModuleStructureTest {
             "storage", Set.of("common"),
             "audit", Set.of("common"),
             "access", Set.of("common", "audit", "api"),
+            "customobjects", Set.of("keras", "common", "audit", "api", "expression", "inference"),
             "registry", Set.of("storage", "keras", "common", "audit", "api"));
 
     private static JavaClasses classes;
