@@ -378,9 +378,10 @@ final class Hdf5File implements AutoCloseable {
         if (base != at) {
             throw new CorruptModelException(description + ": HDF5 superblock at " + at + " has base address " + base);
         }
-        if (eof < 0 || base + eof > length) {
+        // the end-of-file address counts the user block too (as libhdf5 writes it)
+        if (eof < 0 || eof > length) {
             throw new CorruptModelException(description + ": HDF5 file truncated: superblock says "
-                    + (eof < 0 ? "more than 2^63" : String.valueOf(base + eof)) + " bytes, file has " + length);
+                    + (eof < 0 ? "more than 2^63" : String.valueOf(eof)) + " bytes, file has " + length);
         }
         return base;
     }
