@@ -20,9 +20,13 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** {@code ../shared/fixtures/keras-real}; tests using it skip when it is absent. */
+    /**
+     * {@code ../shared/fixtures/keras-real} (or the system property {@code keras.realFixtures}); tests
+     * using it skip when it is absent.
+     */
     static Path realDir() {
-        return Path.of("..", "shared", "fixtures", "keras-real");
+        String override = System.getProperty("keras.realFixtures");
+        return override != null ? Path.of(override) : Path.of("..", "shared", "fixtures", "keras-real");
     }
 
     static boolean realAvailable() {
