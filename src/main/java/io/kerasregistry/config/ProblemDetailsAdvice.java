@@ -5,6 +5,7 @@ import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
 import io.kerasregistry.keras.KerasFileException;
 import io.kerasregistry.keras.ModelLimitExceededException;
+import io.kerasregistry.keras.NotAModelFileException;
 import io.kerasregistry.keras.UnsupportedModelException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -52,7 +53,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(KerasFileException.class)
     ResponseEntity<ProblemDetail> kerasFile(KerasFileException e, HttpServletRequest request) {
         ProblemType type;
-        if (e instanceof UnsupportedModelException) {
+        if (e instanceof NotAModelFileException) {
+            type = ProblemType.NOT_A_MODEL_FILE;
+        } else if (e instanceof UnsupportedModelException) {
             type = ProblemType.UNSUPPORTED_MODEL;
         } else if (e instanceof ModelLimitExceededException) {
             type = ProblemType.MODEL_LIMIT_EXCEEDED;

@@ -3,6 +3,8 @@ package io.kerasregistry.registry;
 import io.kerasregistry.api.model.ModelFormatDto;
 import io.kerasregistry.api.model.ModelVersionDto;
 import io.kerasregistry.api.model.RegisteredModelDto;
+import io.kerasregistry.api.model.TensorSpecDto;
+import io.kerasregistry.keras.TensorSpec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,6 +30,21 @@ final class ApiMapper {
                 version.sizeBytes(), ModelFormatDto.fromValue(version.format().name()), utc(version.createdAt()));
         dto.setFileName(version.fileName());
         dto.setCreatedBy(version.createdBy());
+        ModelVersion.Description d = version.description();
+        dto.setKerasVersion(d.kerasVersion());
+        dto.setBackend(d.backend());
+        dto.setModelClass(d.modelClass());
+        dto.setSubclassed(d.subclassed());
+        dto.setParamCount(d.paramCount());
+        dto.setTrainableParamCount(d.trainableParamCount());
+        dto.setInputs(d.inputs().stream().map(ApiMapper::toDto).toList());
+        dto.setOutputs(d.outputs().stream().map(ApiMapper::toDto).toList());
+        return dto;
+    }
+
+    static TensorSpecDto toDto(TensorSpec tensor) {
+        TensorSpecDto dto = new TensorSpecDto(tensor.name(), new java.util.ArrayList<>(tensor.shape()));
+        dto.setDtype(tensor.dtype());
         return dto;
     }
 

@@ -1,11 +1,19 @@
 package io.kerasregistry.registry;
 
 import io.kerasregistry.keras.ModelFormat;
+import io.kerasregistry.keras.TensorSpec;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** A version's stored facts. Content never changes after upload. */
 public record ModelVersion(long id, long modelId, String modelName, int version, ModelFormat format, String blobSha256,
         long sizeBytes, @Nullable String architectureSha256, @Nullable String fileName, Instant createdAt,
-        String createdBy) {
+        String createdBy, Description description) {
+
+    /** The summary of what the Keras reader found. */
+    public record Description(@Nullable String kerasVersion, @Nullable String backend, @Nullable String modelClass,
+            boolean subclassed, long paramCount, long trainableParamCount, List<TensorSpec> inputs,
+            List<TensorSpec> outputs) {
+    }
 }

@@ -4,6 +4,7 @@ import io.kerasregistry.audit.AuditLog;
 import io.kerasregistry.audit.CurrentActor;
 import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
+import io.kerasregistry.keras.KerasModel;
 import io.kerasregistry.keras.ModelFormat;
 import io.kerasregistry.storage.BlobStore;
 import io.kerasregistry.storage.StagedBlob;
@@ -36,9 +37,12 @@ class UploadService {
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
     private final UploadLimits limits;
+    private final ModelReader reader;
+    private final DescriptionRepository descriptions;
 
     UploadService(BlobStore blobs, ModelRepository models, VersionRepository versions, AuditLog audit,
-            CurrentActor actor, TransactionTemplate transaction, ApplicationEventPublisher events, UploadLimits limits) {
+            CurrentActor actor, TransactionTemplate transaction, ApplicationEventPublisher events, UploadLimits limits,
+            ModelReader reader, DescriptionRepository descriptions) {
         this.blobs = blobs;
         this.models = models;
         this.versions = versions;
@@ -47,6 +51,8 @@ class UploadService {
         this.transaction = transaction;
         this.events = events;
         this.limits = limits;
+        this.reader = reader;
+        this.descriptions = descriptions;
     }
 
     /** A raw upload: the request body is the model file. */
@@ -89,6 +95,8 @@ class UploadService {
         StagedBlob file = staged.file;
         ModelFormat format = formatOf(file, staged.architecture);
         String fileName = sanitizeFileName(staged.fileName);
+        // Read before the transaction: a bad file is refused with nothing written.
+        KerasModel description = reader.read(file.file(), staged.architecture == null ? null : staged.architecture.file());
         ModelVersion stored = transaction.execute(status -> {
             String who = actor.name();
             if (models.insertIfAbsent(modelName, null, who)) {
@@ -102,6 +110,7 @@ class UploadService {
                 architectureSha = blobs.commit(staged.architecture).sha256();
             }
             long id = versions.insert(model.id(), version, format, file.sha256(), architectureSha, fileName, who);
+            descriptions.insert(id, description);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("sha256", file.sha256());
             details.put("sizeBytes", file.size());

@@ -1,6 +1,11 @@
 package io.kerasregistry.registry;
 
 import io.kerasregistry.keras.ModelFormat;
+import io.kerasregistry.keras.TensorSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -15,15 +20,22 @@ class VersionRepository {
 
     private static final String SELECT = """
             SELECT v.id, v.model_id, m.name AS model_name, v.version, v.format, v.blob_sha256, b.size_bytes,
-                   v.architecture_sha256, v.file_name, v.created_at, v.created_by
+                   v.architecture_sha256, v.file_name, v.created_at, v.created_by,
+                   v.keras_version, v.backend, v.model_class, v.subclassed, v.param_count, v.trainable_param_count,
+                   v.inputs::text AS inputs, v.outputs::text AS outputs
             FROM model_version v
             JOIN registered_model m ON m.id = v.model_id
             JOIN blob b ON b.sha256 = v.blob_sha256""";
 
-    private final JdbcClient jdbc;
+    private static final TypeReference<List<TensorSpec>> TENSORS = new TypeReference<>() {
+    };
 
-    VersionRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    VersionRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     long insert(long modelId, int version, ModelFormat format, String blobSha256, @Nullable String architectureSha256,
@@ -39,23 +51,33 @@ class VersionRepository {
 
     Optional<ModelVersion> find(String modelName, int version) {
         return jdbc.sql(SELECT + " WHERE m.name = :name AND v.version = :version")
-                .param("name", modelName).param("version", version).query(VersionRepository::map).optional();
+                .param("name", modelName).param("version", version).query(this::map).optional();
     }
 
     Optional<ModelVersion> findById(long id) {
-        return jdbc.sql(SELECT + " WHERE v.id = :id").param("id", id).query(VersionRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE v.id = :id").param("id", id).query(this::map).optional();
     }
 
-    /** Newest first; {@code beforeVersion} is the keyset cursor. */
-    List<ModelVersion> list(long modelId, @Nullable Integer beforeVersion, int limit) {
-        String sql = SELECT + " WHERE v.model_id = :model"
-                + (beforeVersion == null ? "" : " AND v.version < :before")
-                + " ORDER BY v.version DESC LIMIT :limit";
-        var spec = jdbc.sql(sql).param("model", modelId).param("limit", limit);
+    /** Newest first, keyset-paged on the version number; filters are optional. */
+    List<ModelVersion> list(long modelId, VersionFilter filter, @Nullable Integer beforeVersion, int limit) {
+        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE v.model_id = :model");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("model", modelId);
         if (beforeVersion != null) {
-            spec = spec.param("before", beforeVersion);
+            sql.append(" AND v.version < :before");
+            params.put("before", beforeVersion);
         }
-        return spec.query(VersionRepository::map).list();
+        if (filter.layerClass() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM model_layer l WHERE l.version_id = v.id AND l.class_name = :layerClass)");
+            params.put("layerClass", filter.layerClass());
+        }
+        if (filter.regularizerKind() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM model_regularizer r WHERE r.version_id = v.id AND r.kind = :kind)");
+            params.put("kind", filter.regularizerKind().name());
+        }
+        sql.append(" ORDER BY v.version DESC LIMIT :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 
     /** Blobs the model's versions use, for releasing them after the model is deleted. */
@@ -66,10 +88,14 @@ class VersionRepository {
                 .param("id", modelId).query(String.class).list();
     }
 
-    private static ModelVersion map(ResultSet rs, int row) throws SQLException {
+    private ModelVersion map(ResultSet rs, int row) throws SQLException {
+        ModelVersion.Description description = new ModelVersion.Description(rs.getString("keras_version"),
+                rs.getString("backend"), rs.getString("model_class"), rs.getBoolean("subclassed"),
+                rs.getLong("param_count"), rs.getLong("trainable_param_count"),
+                json.readValue(rs.getString("inputs"), TENSORS), json.readValue(rs.getString("outputs"), TENSORS));
         return new ModelVersion(rs.getLong("id"), rs.getLong("model_id"), rs.getString("model_name"),
                 rs.getInt("version"), ModelFormat.valueOf(rs.getString("format")), rs.getString("blob_sha256"),
                 rs.getLong("size_bytes"), rs.getString("architecture_sha256"), rs.getString("file_name"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("created_by"));
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("created_by"), description);
     }
 }

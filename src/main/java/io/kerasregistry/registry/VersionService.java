@@ -31,8 +31,8 @@ public class VersionService {
         return versions.findById(id);
     }
 
-    List<ModelVersion> list(String modelName, @Nullable Integer beforeVersion, int limit) {
+    List<ModelVersion> list(String modelName, VersionFilter filter, @Nullable Integer beforeVersion, int limit) {
         RegisteredModel model = models.findByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
-        return versions.list(model.id(), beforeVersion, limit);
+        return versions.list(model.id(), filter, beforeVersion, limit);
     }
 }

@@ -3,6 +3,8 @@ package io.kerasregistry.registry;
 import io.kerasregistry.api.VersionsApi;
 import io.kerasregistry.api.model.ModelVersionDto;
 import io.kerasregistry.api.model.ModelVersionPageDto;
+import io.kerasregistry.api.model.RegularizerKindDto;
+import io.kerasregistry.keras.RegularizerKind;
 import io.kerasregistry.common.Cursor;
 import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
@@ -63,9 +65,12 @@ class VersionsController implements VersionsApi {
     }
 
     @Override
-    public ResponseEntity<ModelVersionPageDto> listVersions(String name, Integer limit, @Nullable String cursor) {
+    public ResponseEntity<ModelVersionPageDto> listVersions(String name, Integer limit, @Nullable String cursor,
+            @Nullable String layerClass, @Nullable RegularizerKindDto regularizerKind) {
         Integer before = cursor == null ? null : Math.toIntExact(Cursor.decodeLong(LISTING + ":" + name, cursor));
-        List<ModelVersion> page = versions.list(name, before, limit + 1);
+        VersionFilter filter = new VersionFilter(layerClass,
+                regularizerKind == null ? null : RegularizerKind.valueOf(regularizerKind.getValue()));
+        List<ModelVersion> page = versions.list(name, filter, before, limit + 1);
         ModelVersionPageDto dto = new ModelVersionPageDto(page.stream().limit(limit).map(ApiMapper::toDto).toList());
         if (page.size() > limit) {
             dto.setNextCursor(Cursor.encode(LISTING + ":" + name, Integer.toString(page.get(limit - 1).version())));
