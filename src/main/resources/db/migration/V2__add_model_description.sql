@@ -8,15 +8,17 @@ ALTER TABLE model_version
     ADD COLUMN subclassed            boolean NOT NULL DEFAULT false,
     ADD COLUMN param_count           bigint  NOT NULL DEFAULT 0,
     ADD COLUMN trainable_param_count bigint  NOT NULL DEFAULT 0,
-    ADD COLUMN inputs                jsonb   NOT NULL DEFAULT '[]'::jsonb,
-    ADD COLUMN outputs               jsonb   NOT NULL DEFAULT '[]'::jsonb,
+    ADD COLUMN inputs                json    NOT NULL DEFAULT '[]'::json,
+    ADD COLUMN outputs               json    NOT NULL DEFAULT '[]'::json,
     ADD CONSTRAINT model_version_param_counts CHECK (param_count >= 0 AND trainable_param_count BETWEEN 0 AND param_count);
 
 -- Kept apart from model_version so that listing versions never drags megabytes of JSON along.
+-- json, not jsonb: the document is kept as uploaded (key order, numbers), and jsonb cannot hold the
+-- \u0000 escapes that marshalled Lambda bytecode contains.
 CREATE TABLE model_architecture (
     version_id      bigint PRIMARY KEY REFERENCES model_version (id) ON DELETE CASCADE,
-    config          jsonb  NOT NULL,
-    training_config jsonb
+    config          json   NOT NULL,
+    training_config json
 );
 
 CREATE TABLE model_layer (
@@ -44,7 +46,7 @@ CREATE TABLE model_regularizer (
     factor             double precision,
     mode               text,
     name               text    NOT NULL,
-    config             jsonb   NOT NULL,
+    config             json    NOT NULL,
     PRIMARY KEY (version_id, ordinal)
 );
 CREATE INDEX model_regularizer_by_kind ON model_regularizer (kind, version_id);
@@ -58,7 +60,7 @@ CREATE TABLE model_layer_object (
     attribute  text    NOT NULL,
     name       text    NOT NULL,
     built_in   boolean NOT NULL,
-    config     jsonb   NOT NULL,
+    config     json    NOT NULL,
     PRIMARY KEY (version_id, ordinal)
 );
 
@@ -71,7 +73,7 @@ CREATE TABLE model_custom_object_ref (
     attribute  text,
     class_name text    NOT NULL,
     module     text,
-    config     jsonb,
+    config     json,
     PRIMARY KEY (version_id, ordinal)
 );
 CREATE INDEX model_custom_object_ref_by_name ON model_custom_object_ref (kind, name);

@@ -41,74 +41,74 @@ class DescriptionRepository {
         jdbc.sql("""
                 UPDATE model_version SET keras_version = :keras, backend = :backend, model_class = :class,
                        subclassed = :subclassed, param_count = :params, trainable_param_count = :trainable,
-                       inputs = CAST(:inputs AS jsonb), outputs = CAST(:outputs AS jsonb)
+                       inputs = CAST(:inputs AS json), outputs = CAST(:outputs AS json)
                 WHERE id = :id""")
-                .param("keras", model.kerasVersion()).param("backend", model.backend())
-                .param("class", model.modelClass()).param("subclassed", model.subclassed())
+                .param("keras", text(model.kerasVersion())).param("backend", text(model.backend()))
+                .param("class", text(model.modelClass())).param("subclassed", model.subclassed())
                 .param("params", model.paramCount()).param("trainable", model.trainableParamCount())
                 .param("inputs", json.writeValueAsString(model.inputs()))
                 .param("outputs", json.writeValueAsString(model.outputs()))
                 .param("id", versionId)
                 .update();
         jdbc.sql("INSERT INTO model_architecture (version_id, config, training_config) "
-                        + "VALUES (:id, CAST(:config AS jsonb), CAST(:training AS jsonb))")
+                        + "VALUES (:id, CAST(:config AS json), CAST(:training AS json))")
                 .param("id", versionId)
                 .param("config", json.writeValueAsString(model.architecture()))
                 .param("training", model.trainingConfig() == null ? null : json.writeValueAsString(model.trainingConfig()))
                 .update();
         batch("INSERT INTO model_layer (version_id, ordinal, path, name, class_name, trainable, param_count, output_shape) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versionId, model.layers(), (ps, layer) -> {
-                    ps.setString(3, layer.path());
-                    ps.setString(4, layer.name());
-                    ps.setString(5, layer.className());
+                    setText(ps, 3, layer.path());
+                    setText(ps, 4, layer.name());
+                    setText(ps, 5, layer.className());
                     ps.setBoolean(6, layer.trainable());
                     ps.setLong(7, layer.paramCount());
-                    ps.setString(8, layer.outputShape());
+                    setText(ps, 8, layer.outputShape());
                 });
         batch("INSERT INTO model_regularizer (version_id, ordinal, layer_path, attribute, original_attribute, kind, l1, l2, "
-                + "factor, mode, name, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))",
+                + "factor, mode, name, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json))",
                 versionId, model.regularizers(), (ps, r) -> {
-                    ps.setString(3, r.layerPath());
-                    ps.setString(4, r.attribute());
-                    ps.setString(5, r.originalAttribute());
-                    ps.setString(6, r.kind().name());
+                    setText(ps, 3, r.layerPath());
+                    setText(ps, 4, r.attribute());
+                    setText(ps, 5, r.originalAttribute());
+                    setText(ps, 6, r.kind().name());
                     setDouble(ps, 7, r.l1());
                     setDouble(ps, 8, r.l2());
                     setDouble(ps, 9, r.factor());
-                    ps.setString(10, r.mode());
-                    ps.setString(11, r.name());
-                    ps.setString(12, json.writeValueAsString(r.config()));
+                    setText(ps, 10, r.mode());
+                    setText(ps, 11, r.name());
+                    setText(ps, 12, json.writeValueAsString(r.config()));
                 });
         List<Object[]> objects = new java.util.ArrayList<>();
         model.initializers().forEach(o -> objects.add(new Object[] {"INITIALIZER", o}));
         model.constraints().forEach(o -> objects.add(new Object[] {"CONSTRAINT", o}));
         batch("INSERT INTO model_layer_object (version_id, ordinal, category, layer_path, attribute, name, built_in, config) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))", versionId, objects, (ps, row) -> {
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS json))", versionId, objects, (ps, row) -> {
                     ObjectRef o = (ObjectRef) row[1];
-                    ps.setString(3, (String) row[0]);
-                    ps.setString(4, o.layerPath());
-                    ps.setString(5, o.attribute());
-                    ps.setString(6, o.name());
+                    setText(ps, 3, (String) row[0]);
+                    setText(ps, 4, o.layerPath());
+                    setText(ps, 5, o.attribute());
+                    setText(ps, 6, o.name());
                     ps.setBoolean(7, o.builtIn());
-                    ps.setString(8, json.writeValueAsString(o.config()));
+                    setText(ps, 8, json.writeValueAsString(o.config()));
                 });
         batch("INSERT INTO model_custom_object_ref (version_id, ordinal, kind, name, layer_path, attribute, class_name, "
-                + "module, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))", versionId, model.customObjects(),
+                + "module, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json))", versionId, model.customObjects(),
                 (ps, c) -> {
-                    ps.setString(3, c.kind().name());
-                    ps.setString(4, c.name());
-                    ps.setString(5, c.layerPath());
-                    ps.setString(6, c.attribute());
-                    ps.setString(7, c.className());
-                    ps.setString(8, c.module());
-                    ps.setString(9, c.config() == null ? null : json.writeValueAsString(c.config()));
+                    setText(ps, 3, c.kind().name());
+                    setText(ps, 4, c.name());
+                    setText(ps, 5, c.layerPath());
+                    setText(ps, 6, c.attribute());
+                    setText(ps, 7, c.className());
+                    setText(ps, 8, c.module());
+                    setText(ps, 9, c.config() == null ? null : json.writeValueAsString(c.config()));
                 });
         batch("INSERT INTO model_finding (version_id, ordinal, code, severity, message, layer_path) VALUES (?, ?, ?, ?, ?, ?)",
                 versionId, model.findings(), (ps, f) -> {
-                    ps.setString(3, f.code());
-                    ps.setString(4, f.severity().name());
-                    ps.setString(5, f.message());
-                    ps.setString(6, f.layerPath());
+                    setText(ps, 3, f.code());
+                    setText(ps, 4, f.severity().name());
+                    setText(ps, 5, f.message());
+                    setText(ps, 6, f.layerPath());
                 });
     }
 
@@ -178,6 +178,15 @@ class DescriptionRepository {
             ps.setInt(2, ordinal);
             setter.set(ps, rows.get(ordinal));
         });
+    }
+
+    /** PostgreSQL text cannot hold NUL; a hostile file's names must not turn an upload into a 500. */
+    private static void setText(PreparedStatement ps, int index, @Nullable String value) throws SQLException {
+        ps.setString(index, text(value));
+    }
+
+    private static @Nullable String text(@Nullable String value) {
+        return value == null ? null : value.replace('\u0000', '\uFFFD');
     }
 
     private static void setDouble(PreparedStatement ps, int index, @Nullable Double value) throws SQLException {

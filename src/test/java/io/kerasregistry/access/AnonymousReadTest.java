@@ -19,12 +19,12 @@ class AnonymousReadTest {
     @Test
     void withAnonymousReadingOnReadsNeedNoTokenButChangesStillDo() {
         HttpApi admin = new HttpApi(port);
-        admin.uploadRaw("public", TestModels.hdf5Like(3000), "m.h5");
+        admin.uploadRaw("public", TestModels.denseH5(3000), "m.h5");
         HttpApi anonymous = admin.anonymous();
 
         assertThat(anonymous.get("/api/v1/models").statusCode()).isEqualTo(200);
         assertThat(anonymous.get("/api/v1/models/public/versions/1/content").statusCode()).isEqualTo(200);
-        assertThat(anonymous.uploadRaw("public", TestModels.hdf5Like(3001), "m.h5").statusCode()).isEqualTo(401);
+        assertThat(anonymous.uploadRaw("public", TestModels.denseH5(3001), "m.h5").statusCode()).isEqualTo(401);
         assertThat(anonymous.get("/api/v1/tokens").statusCode()).isEqualTo(401);
     }
 }

@@ -42,7 +42,7 @@ class TokensApiTest {
                 .query(Integer.class).single()).as("the secret itself is not stored").isZero();
 
         HttpApi publisher = admin.withToken(secret);
-        HttpResponse<byte[]> upload = publisher.uploadRaw("token-owned", TestModels.hdf5Like(2000), "m.h5");
+        HttpResponse<byte[]> upload = publisher.uploadRaw("token-owned", TestModels.denseH5(2000), "m.h5");
         assertThat(upload.statusCode()).isEqualTo(201);
         assertThat(HttpApi.json(upload).get("createdBy").asString()).isEqualTo("ci-publisher");
         assertThat(jdbc.sql("SELECT actor FROM audit_event WHERE type = 'VERSION_UPLOADED' AND model_name = 'token-owned'")

@@ -78,7 +78,7 @@ class ContractTest {
         exchange(violations, get("/api/v1/models/contract"));
         exchange(violations, get("/api/v1/models/missing"));
         exchange(violations, json("PATCH", "/api/v1/models/contract", "{\"description\":\"d\"}"));
-        byte[] model = io.kerasregistry.registry.TestModels.hdf5Like(5000);
+        byte[] model = io.kerasregistry.registry.TestModels.denseH5(5000);
         exchange(violations, api.request("/api/v1/models/contract/versions?filename=m.h5")
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(model)).build(), model);

@@ -51,7 +51,7 @@ class ModelsApiTest {
         assertThat(HttpApi.json(patched).get("tags").toString()).isEqualTo("[\"staging\"]");
         assertThat(HttpApi.json(patched).get("description").asString()).isEqualTo("card fraud");
 
-        api.uploadRaw("fraud", VersionContentApiTest.hdf5Like(4000), "m.h5");
+        api.uploadRaw("fraud", TestModels.denseH5(4000), "m.h5");
         JsonNode withVersion = HttpApi.json(api.get("/api/v1/models/fraud"));
         assertThat(withVersion.get("versionCount").asInt()).isEqualTo(1);
         assertThat(withVersion.get("latestVersion").asInt()).isEqualTo(1);
@@ -62,7 +62,7 @@ class ModelsApiTest {
         assertThat(jdbc.sql("SELECT count(*) FROM model_version v JOIN registered_model m ON m.id = v.model_id "
                 + "WHERE m.name = 'fraud'").query(Integer.class).single()).isZero();
         // the name is free again, but its version numbers are not
-        assertThat(api.uploadRaw("fraud", VersionContentApiTest.hdf5Like(4001), "m.h5").statusCode()).isEqualTo(201);
+        assertThat(api.uploadRaw("fraud", TestModels.denseH5(4001), "m.h5").statusCode()).isEqualTo(201);
         assertThat(HttpApi.json(api.get("/api/v1/models/fraud/versions")).get("items").get(0).get("version").asInt())
                 .isEqualTo(2);
         List<String> events = jdbc.sql("SELECT type FROM audit_event WHERE model_name = 'fraud' ORDER BY id")
@@ -114,7 +114,7 @@ class ModelsApiTest {
     @Test
     void versionsAreListedNewestFirstInPagesAndNumbersAreNeverReused() {
         for (int i = 0; i < 5; i++) {
-            assertThat(api.uploadRaw("paged", VersionContentApiTest.hdf5Like(3000 + i), "m.h5").statusCode()).isEqualTo(201);
+            assertThat(api.uploadRaw("paged", TestModels.denseH5(3000 + i), "m.h5").statusCode()).isEqualTo(201);
         }
 
         JsonNode first = HttpApi.json(api.get("/api/v1/models/paged/versions?limit=2"));

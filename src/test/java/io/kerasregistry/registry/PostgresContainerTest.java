@@ -40,7 +40,7 @@ class PostgresContainerTest {
     @Test
     void uploadAndDownloadOnTheContainerDatabase() {
         HttpApi api = new HttpApi(port);
-        byte[] model = TestModels.hdf5Like(100_000);
+        byte[] model = TestModels.denseH5(100_000);
 
         HttpResponse<byte[]> uploaded = api.uploadRaw("on-container", model, "m.h5");
         assertThat(uploaded.statusCode()).isEqualTo(201);

@@ -53,7 +53,7 @@ class VersionUploadApiTest {
     }
 
     static Stream<Arguments> badUploads() {
-        byte[] hdf5 = VersionContentApiTest.hdf5Like(10_000);
+        byte[] hdf5 = TestModels.denseH5(10_000);
         return Stream.of(
                 Arguments.of("plain text", "hello, world".getBytes(), 415, "not-a-model-file", "neither HDF5"),
                 Arguments.of("PNG image", new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0}, 415,
@@ -84,7 +84,7 @@ class VersionUploadApiTest {
 
     @Test
     void anUploadOverTheLimitIsRefusedWhetherOrNotItsLengthIsDeclared() throws IOException {
-        byte[] tooBig = VersionContentApiTest.hdf5Like(5 * 1024 * 1024);
+        byte[] tooBig = TestModels.denseH5(5 * 1024 * 1024);
 
         HttpResponse<byte[]> declared = api.uploadRaw("too-big", tooBig, "big.h5");
         HttpResponse<byte[]> chunked = api.send(api.request("/api/v1/models/too-big/versions")
@@ -105,7 +105,7 @@ class VersionUploadApiTest {
         assertThat(api.get("/api/v1/models/nobody/versions/1/content").statusCode()).isEqualTo(404);
         assertThat(api.get("/api/v1/models/nobody/versions/0").statusCode()).isEqualTo(400);
 
-        HttpResponse<byte[]> unknownPart = api.uploadMultipart("parts", "model", VersionContentApiTest.hdf5Like(1000));
+        HttpResponse<byte[]> unknownPart = api.uploadMultipart("parts", "model", TestModels.denseH5(1000));
         assertThat(unknownPart.statusCode()).isEqualTo(400);
         assertThat(HttpApi.json(unknownPart).get("detail").asString()).contains("unknown multipart part 'model'");
         HttpResponse<byte[]> textBody = api.send(api.request("/api/v1/models/parts/versions")
@@ -132,7 +132,7 @@ class VersionUploadApiTest {
         try {
             List<Callable<HttpResponse<byte[]>>> tasks = new ArrayList<>();
             for (int i = 0; i < uploads; i++) {
-                byte[] content = VersionContentApiTest.hdf5Like(20_000 + i);
+                byte[] content = TestModels.denseH5(20_000 + i);
                 tasks.add(() -> api.uploadRaw("parallel", content, "m.h5"));
             }
             List<Integer> versions = new ArrayList<>();
@@ -152,7 +152,7 @@ class VersionUploadApiTest {
 
     @Test
     void identicalUploadsShareOneBlob() throws IOException {
-        byte[] content = VersionContentApiTest.hdf5Like(50_000);
+        byte[] content = TestModels.denseH5(50_000);
         String sha = VersionContentApiTest.sha256(content);
 
         assertThat(api.uploadRaw("twin-a", content, "a.h5").statusCode()).isEqualTo(201);
