@@ -159,6 +159,7 @@ final class H5WeightData implements WeightData {
             return;
         }
         if (data instanceof float[] f) {
+            target.put(f, 0, (int) count);
         } else if (data instanceof double[] d) {
             for (int i = 0; i < count; i++) {
                 target.put((float) d[i]);
