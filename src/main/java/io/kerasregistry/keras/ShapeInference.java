@@ -165,8 +165,8 @@ final class ShapeInference {
         return list;
     }
 
-    private static List<@Nullable Shape> layer(String className, JsonNode config, List<@Nullable Shape> in) {
-        if (in.isEmpty() || in.get(0) == null) {
+    private static List<@Nullable Shape> layer(@Nullable String className, JsonNode config, List<@Nullable Shape> in) {
+        if (className == null || in.isEmpty() || in.get(0) == null) {
             return one(null);
         }
         Shape x = in.get(0);
