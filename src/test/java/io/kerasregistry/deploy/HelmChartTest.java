@@ -13,9 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.kerasregistry.deploy.Chart.Manifests;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -345,5 +350,49 @@ class HelmChartTest {
         Manifests manifests = Chart.renderExactly(sets);
         assertThat((Object) dig(manifests.server(), "spec", "replicas")).isEqualTo(2);
         assertThat(manifests.ofKind("Secret")).isEmpty();
+    }
+
+    @Test
+    void everyValueIsDocumentedWithAtParamAndEveryAtParamNamesAValue() {
+        Map<String, Object> values = DeployFiles.loadYaml(DeployFiles.CHART_VALUES);
+        List<String> leaves = new ArrayList<>();
+        collectLeaves("", values, leaves);
+        Set<String> documented = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(?m)^\\s*## @param (\\S+) \\S").matcher(DeployFiles.read(DeployFiles.CHART_VALUES));
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        assertThat(leaves).isNotEmpty();
+        for (String leaf : leaves) {
+            // a documented object (resources, probes.startup, ...) documents its children
+            assertThat(documented).as("## @param for %s", leaf)
+                    .anyMatch(param -> leaf.equals(param) || leaf.startsWith(param + "."));
+        }
+        for (String param : documented) {
+            assertThat(DeployFiles.<Object>dig(values, (Object[]) param.split("\\."))).as("value %s", param).isNotNull();
+        }
+    }
+
+    /** Paths of scalars, lists and empty maps: what `## @param` documents. */
+    private static void collectLeaves(String prefix, Map<String, Object> map, List<String> leaves) {
+        map.forEach((key, value) -> {
+            String path = prefix.isEmpty() ? key : prefix + "." + key;
+            if (value instanceof Map<?, ?> child && !child.isEmpty()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> typed = (Map<String, Object>) child;
+                collectLeaves(path, typed, leaves);
+            } else {
+                leaves.add(path);
+            }
+        });
+    }
+
+    @Test
+    void theSchemaKnowsEveryValue() {
+        Map<String, Object> schema = DeployFiles.yaml().load(DeployFiles.read(DeployFiles.CHART.resolve("values.schema.json")));
+        Map<String, Object> values = DeployFiles.loadYaml(DeployFiles.CHART_VALUES);
+        assertThat(schema).containsEntry("additionalProperties", false);
+        assertThat(((Map<String, Object>) schema.get("properties")).keySet())
+                .containsExactlyInAnyOrderElementsOf(values.keySet());
     }
 }
