@@ -10,9 +10,12 @@ import static io.kerasregistry.deploy.Chart.volumes;
 import static io.kerasregistry.deploy.DeployFiles.dig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import io.kerasregistry.deploy.Chart.Manifests;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -394,5 +397,33 @@ class HelmChartTest {
         assertThat(schema).containsEntry("additionalProperties", false);
         assertThat(((Map<String, Object>) schema.get("properties")).keySet())
                 .containsExactlyInAnyOrderElementsOf(values.keySet());
+    }
+
+    @Test
+    void theNotesSayHowToReachTheApiAndWhereTheTokenIs() {
+        String defaultNotes = notes(Chart.REQUIRED);
+        assertThat(defaultNotes).doesNotContain("WARNING");
+        assertThat(defaultNotes).contains("1 pod(s) in role all")
+                .contains("kubectl -n models port-forward service/" + SERVER + " 8080:8080")
+                .contains("get secret " + SERVER + " -o jsonpath='{.data.admin-token}'");
+        String productionNotes = notes(Map.of(), DeployFiles.PRODUCTION_VALUES);
+        assertThat(productionNotes).contains("2 pod(s) in role api").contains("3 pod(s) in role worker, 2 validation")
+                .contains("https://models.example.com/api/v1/models")
+                .contains("get secret keras-registry-admin -o jsonpath='{.data.token}'");
+    }
+
+    /** NOTES.txt as `helm install --dry-run=client` prints it (no cluster needed). */
+    private static String notes(Map<String, Object> sets, Path... valuesFiles) {
+        InstallCommand install = new Helm(DeployFiles.CHART).install().withName(Chart.RELEASE).withNamespace("models")
+                .clientOnly().withDryRunOption(DryRun.CLIENT);
+        for (Path file : valuesFiles) {
+            install = install.withValuesFile(file);
+        }
+        for (Map.Entry<String, Object> set : sets.entrySet()) {
+            install = install.set(set.getKey(), set.getValue());
+        }
+        String output = install.call().getOutput();
+        assertThat(output).contains("NOTES:");
+        return output.substring(output.indexOf("NOTES:"));
     }
 }
