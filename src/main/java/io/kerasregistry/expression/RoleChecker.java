@@ -28,15 +28,22 @@ final class RoleChecker {
     }
 
     /** Names users reach for that mean one of ours, and what to write instead. */
-    private static final Map<String, String> HINTS = Map.of(
-            "pow", "powers are written with '^', as in w ^ 2",
-            "power", "powers are written with '^', as in w ^ 2",
-            "maximum", "did you mean 'max'? max(a, b) is the elementwise maximum",
-            "minimum", "did you mean 'min'? min(a, b) is the elementwise minimum",
-            "reduce_sum", "did you mean 'sum'?",
-            "reduce_mean", "did you mean 'mean'?",
-            "reduce_max", "did you mean 'max'?",
-            "reduce_min", "did you mean 'min'?");
+    private static final Map<String, String> HINTS = Map.ofEntries(
+            Map.entry("pow", "powers are written with '^', as in w ^ 2"),
+            Map.entry("power", "powers are written with '^', as in w ^ 2"),
+            Map.entry("maximum", "did you mean 'max'? max(a, b) is the elementwise maximum"),
+            Map.entry("minimum", "did you mean 'min'? min(a, b) is the elementwise minimum"),
+            Map.entry("reduce_sum", "did you mean 'sum'?"),
+            Map.entry("reduce_mean", "did you mean 'mean'?"),
+            Map.entry("reduce_max", "did you mean 'max'?"),
+            Map.entry("reduce_min", "did you mean 'min'?"),
+            // Edit distance would offer 'relu' for these, which is wrong; say how to write them instead.
+            Map.entry("gelu", "write its tanh approximation: 0.5 * x * (1 + tanh(0.7978845608 * (x + 0.044715 * x ^ 3)))"),
+            Map.entry("elu", "write where(x > 0, x, alpha * (exp(x) - 1))"),
+            Map.entry("selu", "write 1.0507009873554805 * where(x > 0, x, 1.6732632423543772 * (exp(x) - 1))"),
+            Map.entry("leaky_relu", "write where(x > 0, x, 0.2 * x)"),
+            Map.entry("swish", "write x * sigmoid(x)"),
+            Map.entry("silu", "write x * sigmoid(x)"));
 
     private final ExpressionRole role;
     private final List<Problem> problems = new ArrayList<>();
@@ -161,7 +168,7 @@ final class RoleChecker {
                 .map(ExpressionFunction::functionName).collect(Collectors.joining(", "));
     }
 
-    /** The known functions nearest to a misspelling: same letters in another case, or at most two edits away. */
+    /** The known functions nearest to a misspelling: same letters in another case, or one or two edits away. */
     static List<String> closestFunctions(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         Map<String, Integer> distances = new LinkedHashMap<>();
@@ -173,7 +180,9 @@ final class RoleChecker {
             }
         }
         int best = distances.values().stream().min(Integer::compare).orElse(Integer.MAX_VALUE);
-        if (best > 2 || best >= lower.length()) {
+        // Two edits turn any three-letter name into another ('foo' into 'log'): short names get one.
+        int allowed = lower.length() <= 4 ? 1 : 2;
+        if (best > allowed) {
             return List.of();
         }
         return distances.entrySet().stream().filter(e -> e.getValue() == best).map(Map.Entry::getKey).toList();
