@@ -37,17 +37,21 @@ import org.jspecify.annotations.Nullable;
  * config values is decided by {@link Expression#check}.
  *
  * <p>Limits, each refused with an {@link ExpressionException} before any work grows with it:
- * {@value #MAX_LENGTH} characters, a nesting depth of {@value #MAX_DEPTH} (parentheses count, and so
- * does a long chain such as {@code 1+1+1+...}, whose tree is that deep), and {@value #MAX_NODES}
- * numbers, names, operators and calls. The parser recurses at most {@value #MAX_DEPTH} levels, so no
- * input can overflow the stack.
+ * {@value #MAX_LENGTH} characters; a tree at most {@value #MAX_DEPTH} levels deep (a long chain such
+ * as {@code 1+1+1+...} is as deep as it is long); at most {@value #MAX_NESTING} parentheses, calls,
+ * minus signs and exponents inside one another; and {@value #MAX_NODES} numbers, names, operators
+ * and calls. The parser recurses once per such nesting, so no input can overflow the stack. The
+ * nesting limit is twice the depth limit so that the fully parenthesized {@link Expression#toString()}
+ * of every accepted tree, where {@code -a} becomes {@code (-a)}, is accepted too.
  */
 public final class ExpressionParser {
 
     /** Longest expression, in characters. */
     public static final int MAX_LENGTH = 2000;
-    /** Deepest tree, and deepest nesting of parentheses, calls, minus signs and exponents. */
+    /** Deepest tree: a number or a name is one level, {@code -x} two. */
     public static final int MAX_DEPTH = 64;
+    /** Deepest nesting of parentheses, calls, minus signs and exponents, redundant parentheses included. */
+    public static final int MAX_NESTING = 2 * MAX_DEPTH;
     /** Most numbers, names, operators and calls in one expression. */
     public static final int MAX_NODES = 256;
 
@@ -197,7 +201,7 @@ public final class ExpressionParser {
 
     private Node node(Expression expression, int height, Token token) throws ExpressionException {
         if (height > MAX_DEPTH) {
-            throw tooDeep(token);
+            throw new ExpressionException(token.column(), "the expression nests deeper than " + MAX_DEPTH + " levels");
         }
         if (++nodes > MAX_NODES) {
             throw new ExpressionException(token.column(), "the expression is too large: more than " + MAX_NODES
@@ -208,13 +212,10 @@ public final class ExpressionParser {
 
     /** Guards every recursive descent, so the Java stack stays shallow whatever the input. */
     private void enter(Token token) throws ExpressionException {
-        if (++nesting > MAX_DEPTH) {
-            throw tooDeep(token);
+        if (++nesting > MAX_NESTING) {
+            throw new ExpressionException(token.column(), "the expression nests deeper than " + MAX_NESTING
+                    + " parentheses, calls, minus signs and exponents");
         }
-    }
-
-    private static ExpressionException tooDeep(Token token) {
-        return new ExpressionException(token.column(), "the expression nests deeper than " + MAX_DEPTH + " levels");
     }
 
     private void expect(Kind kind, String what) throws ExpressionException {

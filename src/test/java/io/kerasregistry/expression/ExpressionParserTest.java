@@ -207,15 +207,17 @@ class ExpressionParserTest {
         }
 
         @Test
-        void parenthesesNestUpToTheDepthLimit() throws ExpressionException {
-            int limit = ExpressionParser.MAX_DEPTH;
+        void redundantParenthesesNestUpToTheNestingLimit() throws ExpressionException {
+            int limit = ExpressionParser.MAX_NESTING;
             assertThat(parse("(".repeat(limit) + "x" + ")".repeat(limit))).isEqualTo(new Name("x", limit + 1));
             assertThat(message("(".repeat(limit + 1) + "x" + ")".repeat(limit + 1)))
-                    .isEqualTo("at column 65: the expression nests deeper than 64 levels");
+                    .isEqualTo("at column 129: the expression nests deeper than 128 parentheses, calls, minus signs and exponents");
+            assertThat(message("-(".repeat(65) + "x" + ")".repeat(65)))
+                    .isEqualTo("at column 129: the expression nests deeper than 128 parentheses, calls, minus signs and exponents");
         }
 
         @Test
-        void callsAndMinusSignsCountAsNesting() throws ExpressionException {
+        void treesAreAtMostSixtyFourLevelsDeep() throws ExpressionException {
             parse("-".repeat(63) + "x");
             // The tree is too deep at the outermost sign.
             assertThat(message("-".repeat(64) + "x")).isEqualTo("at column 1: the expression nests deeper than 64 levels");
