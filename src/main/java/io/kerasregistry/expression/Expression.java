@@ -64,8 +64,9 @@ public sealed interface Expression
     /** A number as written, e.g. {@code 1e-3}. Always finite and non-negative: '-' is {@link Negate}. */
     record Literal(double value, int column) implements Expression {
         public Literal {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("a literal must be finite: " + value);
+            // Negative numbers are Negate nodes; a negative literal would not print as it parses.
+            if (!Double.isFinite(value) || Double.compare(value, 0.0) < 0) {
+                throw new IllegalArgumentException("a literal must be finite and not negative: " + value);
             }
         }
 
