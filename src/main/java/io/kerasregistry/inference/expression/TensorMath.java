@@ -246,6 +246,14 @@ final class TensorMath {
         if (b instanceof Tensor t && t.array().isEmpty()) {
             return b;
         }
+        // ND4J's add, sub, mul and div silently use 1e-5 for a NaN scalar (x + NaN gives x + 1e-5);
+        // a NaN scalar (log(-1), the mean of weights holding a NaN) must stay NaN, so it travels as a tensor.
+        if (a instanceof Scalar x && Double.isNaN(x.value())) {
+            a = new Tensor(filled(((Tensor) b).array(), Double.NaN));
+        }
+        if (b instanceof Scalar y && Double.isNaN(y.value())) {
+            b = new Tensor(filled(((Tensor) a).array(), Double.NaN));
+        }
         if (a instanceof Tensor t && b instanceof Tensor u) {
             return new Tensor(tensors.apply(t.array(), u.array()));
         }
