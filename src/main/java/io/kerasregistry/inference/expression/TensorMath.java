@@ -204,10 +204,8 @@ final class TensorMath {
         return Nd4j.exec(new Select(new INDArray[] {mask, filled(result, Double.NaN), result}, null))[0];
     }
 
+    /** {@code b} is never NaN here: {@link #zip} turns a NaN scalar into a tensor. */
     private static INDArray keepNaN(INDArray result, INDArray a, double b) {
-        if (Double.isNaN(b)) {
-            return filled(result, Double.NaN);
-        }
         INDArray nan = a.isNaN();
         if (!nan.any()) {
             return result;
