@@ -27,7 +27,8 @@ class ModuleStructureTest {
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "common", Set.of(),
             "keras", Set.of(),
-            "inference", Set.of("keras"),
+            "expression", Set.of(),
+            "inference", Set.of("keras", "expression"),
             "storage", Set.of("common"),
             "audit", Set.of("common"),
             "access", Set.of("common", "audit", "api"),
