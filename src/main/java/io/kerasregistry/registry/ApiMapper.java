@@ -4,6 +4,8 @@ import io.kerasregistry.api.model.ModelFormatDto;
 import io.kerasregistry.api.model.ModelVersionDto;
 import io.kerasregistry.api.model.RegisteredModelDto;
 import io.kerasregistry.api.model.TensorSpecDto;
+import io.kerasregistry.api.model.ValidationStateDto;
+import io.kerasregistry.api.model.ValidationStatusDto;
 import io.kerasregistry.keras.TensorSpec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -26,8 +28,11 @@ final class ApiMapper {
     }
 
     static ModelVersionDto toDto(ModelVersion version) {
+        ValidationStateDto validation = new ValidationStateDto(
+                ValidationStatusDto.fromValue(version.validation().status().name()), utc(version.validation().updatedAt()));
+        validation.setSummary(version.validation().summary());
         ModelVersionDto dto = new ModelVersionDto(version.modelName(), version.version(), version.blobSha256(),
-                version.sizeBytes(), ModelFormatDto.fromValue(version.format().name()), utc(version.createdAt()));
+                version.sizeBytes(), ModelFormatDto.fromValue(version.format().name()), utc(version.createdAt()), validation);
         dto.setFileName(version.fileName());
         dto.setCreatedBy(version.createdBy());
         ModelVersion.Description d = version.description();
@@ -39,6 +44,7 @@ final class ApiMapper {
         dto.setTrainableParamCount(d.trainableParamCount());
         dto.setInputs(d.inputs().stream().map(ApiMapper::toDto).toList());
         dto.setOutputs(d.outputs().stream().map(ApiMapper::toDto).toList());
+        dto.setHasReference(version.referenceSha256() != null);
         return dto;
     }
 

@@ -9,7 +9,11 @@ import org.jspecify.annotations.Nullable;
 /** A version's stored facts. Content never changes after upload. */
 public record ModelVersion(long id, long modelId, String modelName, int version, ModelFormat format, String blobSha256,
         long sizeBytes, @Nullable String architectureSha256, @Nullable String fileName, Instant createdAt,
-        String createdBy, Description description) {
+        String createdBy, Description description, Validation validation, @Nullable String referenceSha256) {
+
+    /** The current validation status, as the latest report (or the queue) left it. */
+    public record Validation(ValidationStatus status, Instant updatedAt, @Nullable String summary) {
+    }
 
     /** The summary of what the Keras reader found. */
     public record Description(@Nullable String kerasVersion, @Nullable String backend, @Nullable String modelClass,

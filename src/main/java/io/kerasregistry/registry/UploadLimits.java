@@ -7,7 +7,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * @param maxFileSize         the largest model file accepted
  * @param maxArchitectureSize the largest architecture JSON accepted with a weights-only file
+ * @param maxReferenceSize    the largest reference-vectors JSON accepted
  */
 @ConfigurationProperties("keras-registry.upload")
-record UploadLimits(@DefaultValue("20GB") DataSize maxFileSize, @DefaultValue("64MB") DataSize maxArchitectureSize) {
+record UploadLimits(@DefaultValue("20GB") DataSize maxFileSize, @DefaultValue("64MB") DataSize maxArchitectureSize,
+        @DefaultValue("256MB") DataSize maxReferenceSize) {
 }

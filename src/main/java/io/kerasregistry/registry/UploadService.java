@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The upload path: stream every part to the blob store's temporary area while hashing, look at what
@@ -28,6 +29,7 @@ class UploadService {
 
     static final String FILE_PART = "file";
     static final String ARCHITECTURE_PART = "architecture";
+    static final String REFERENCE_PART = "reference";
 
     private final BlobStore blobs;
     private final ModelRepository models;
@@ -39,10 +41,11 @@ class UploadService {
     private final UploadLimits limits;
     private final ModelReader reader;
     private final DescriptionRepository descriptions;
+    private final JsonMapper json;
 
     UploadService(BlobStore blobs, ModelRepository models, VersionRepository versions, AuditLog audit,
             CurrentActor actor, TransactionTemplate transaction, ApplicationEventPublisher events, UploadLimits limits,
-            ModelReader reader, DescriptionRepository descriptions) {
+            ModelReader reader, DescriptionRepository descriptions, JsonMapper json) {
         this.blobs = blobs;
         this.models = models;
         this.versions = versions;
@@ -53,6 +56,24 @@ class UploadService {
         this.limits = limits;
         this.reader = reader;
         this.descriptions = descriptions;
+        this.json = json;
+    }
+
+    /** Sets or replaces a version's reference vectors; its validation runs again. */
+    ModelVersion putReference(ModelVersion version, InputStream body) {
+        try (Staged staged = new Staged()) {
+            staged.reference = stage(body, limits.maxReferenceSize().toBytes());
+            ReferenceCheck.check(staged.reference.file(), json);
+            StagedBlob reference = staged.reference;
+            return transaction.execute(status -> {
+                blobs.commit(reference);
+                versions.setReference(version.id(), reference.sha256());
+                audit.record("REFERENCE_SET", version.modelName(), version.version(),
+                        Map.of("sha256", reference.sha256(), "sizeBytes", reference.size()));
+                events.publishEvent(new ReferenceUpdated(version.id(), version.modelName(), version.version()));
+                return versions.findById(version.id()).orElseThrow();
+            });
+        }
     }
 
     /** A raw upload: the request body is the model file. */
@@ -80,8 +101,13 @@ class UploadService {
                         rejectRepeated(staged.architecture, ARCHITECTURE_PART);
                         staged.architecture = stage(part.body(), limits.maxArchitectureSize().toBytes());
                     }
+                    case REFERENCE_PART -> {
+                        rejectRepeated(staged.reference, REFERENCE_PART);
+                        staged.reference = stage(part.body(), limits.maxReferenceSize().toBytes());
+                    }
                     default -> throw RegistryException.invalid("unknown multipart part '" + part.name()
-                            + "': expected '" + FILE_PART + "' and optionally '" + ARCHITECTURE_PART + "'");
+                            + "': expected '" + FILE_PART + "' and optionally '" + ARCHITECTURE_PART + "' and '"
+                            + REFERENCE_PART + "'");
                 }
             }
             if (staged.file == null) {
@@ -97,6 +123,9 @@ class UploadService {
         String fileName = sanitizeFileName(staged.fileName);
         // Read before the transaction: a bad file is refused with nothing written.
         KerasModel description = reader.read(file.file(), staged.architecture == null ? null : staged.architecture.file());
+        if (staged.reference != null) {
+            ReferenceCheck.check(staged.reference.file(), json);
+        }
         ModelVersion stored = transaction.execute(status -> {
             String who = actor.name();
             if (models.insertIfAbsent(modelName, null, who)) {
@@ -109,7 +138,8 @@ class UploadService {
             if (staged.architecture != null) {
                 architectureSha = blobs.commit(staged.architecture).sha256();
             }
-            long id = versions.insert(model.id(), version, format, file.sha256(), architectureSha, fileName, who);
+            String referenceSha = staged.reference == null ? null : blobs.commit(staged.reference).sha256();
+            long id = versions.insert(model.id(), version, format, file.sha256(), architectureSha, referenceSha, fileName, who);
             descriptions.insert(id, description);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("sha256", file.sha256());
@@ -183,6 +213,7 @@ class UploadService {
     private static final class Staged implements AutoCloseable {
         @Nullable StagedBlob file;
         @Nullable StagedBlob architecture;
+        @Nullable StagedBlob reference;
         @Nullable String fileName;
 
         @Override
@@ -192,6 +223,9 @@ class UploadService {
             }
             if (architecture != null) {
                 architecture.close();
+            }
+            if (reference != null) {
+                reference.close();
             }
         }
     }

@@ -22,7 +22,8 @@ class VersionRepository {
             SELECT v.id, v.model_id, m.name AS model_name, v.version, v.format, v.blob_sha256, b.size_bytes,
                    v.architecture_sha256, v.file_name, v.created_at, v.created_by,
                    v.keras_version, v.backend, v.model_class, v.subclassed, v.param_count, v.trainable_param_count,
-                   v.inputs::text AS inputs, v.outputs::text AS outputs
+                   v.inputs::text AS inputs, v.outputs::text AS outputs,
+                   v.validation_status, v.validation_updated_at, v.validation_summary, v.reference_sha256
             FROM model_version v
             JOIN registered_model m ON m.id = v.model_id
             JOIN blob b ON b.sha256 = v.blob_sha256""";
@@ -39,14 +40,21 @@ class VersionRepository {
     }
 
     long insert(long modelId, int version, ModelFormat format, String blobSha256, @Nullable String architectureSha256,
-            @Nullable String fileName, String createdBy) {
+            @Nullable String referenceSha256, @Nullable String fileName, String createdBy) {
         return jdbc.sql("""
-                INSERT INTO model_version (model_id, version, format, blob_sha256, architecture_sha256, file_name, created_by)
-                VALUES (:model, :version, :format, :blob, :arch, :file, :by) RETURNING id""")
+                INSERT INTO model_version (model_id, version, format, blob_sha256, architecture_sha256, reference_sha256,
+                                           file_name, created_by)
+                VALUES (:model, :version, :format, :blob, :arch, :reference, :file, :by) RETURNING id""")
                 .param("model", modelId).param("version", version).param("format", format.name())
-                .param("blob", blobSha256).param("arch", architectureSha256).param("file", fileName)
+                .param("blob", blobSha256).param("arch", architectureSha256).param("reference", referenceSha256)
+                .param("file", fileName)
                 .param("by", createdBy)
                 .query(Long.class).single();
+    }
+
+    void setReference(long versionId, String sha256) {
+        jdbc.sql("UPDATE model_version SET reference_sha256 = :sha WHERE id = :id").param("sha", sha256)
+                .param("id", versionId).update();
     }
 
     Optional<ModelVersion> find(String modelName, int version) {
@@ -84,7 +92,8 @@ class VersionRepository {
     List<String> blobsOf(long modelId) {
         return jdbc.sql("""
                 SELECT blob_sha256 FROM model_version WHERE model_id = :id
-                UNION SELECT architecture_sha256 FROM model_version WHERE model_id = :id AND architecture_sha256 IS NOT NULL""")
+                UNION SELECT architecture_sha256 FROM model_version WHERE model_id = :id AND architecture_sha256 IS NOT NULL
+                UNION SELECT reference_sha256 FROM model_version WHERE model_id = :id AND reference_sha256 IS NOT NULL""")
                 .param("id", modelId).query(String.class).list();
     }
 
@@ -96,6 +105,10 @@ class VersionRepository {
         return new ModelVersion(rs.getLong("id"), rs.getLong("model_id"), rs.getString("model_name"),
                 rs.getInt("version"), ModelFormat.valueOf(rs.getString("format")), rs.getString("blob_sha256"),
                 rs.getLong("size_bytes"), rs.getString("architecture_sha256"), rs.getString("file_name"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("created_by"), description);
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("created_by"), description,
+                new ModelVersion.Validation(ValidationStatus.valueOf(rs.getString("validation_status")),
+                        rs.getObject("validation_updated_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("validation_summary")),
+                rs.getString("reference_sha256"));
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
@@ -30,9 +31,11 @@ class VersionsController implements VersionsApi {
     private final ContentResponses content;
     private final UploadLimits limits;
     private final HttpServletRequest request;
+    private final VersionValidationState validation;
 
     VersionsController(UploadService uploads, VersionService versions, ContentResponses content, UploadLimits limits,
-            HttpServletRequest request) {
+            HttpServletRequest request, VersionValidationState validation) {
+        this.validation = validation;
         this.uploads = uploads;
         this.versions = versions;
         this.content = content;
@@ -41,8 +44,9 @@ class VersionsController implements VersionsApi {
     }
 
     @Override
-    public ResponseEntity<ModelVersionDto> uploadVersion(String name, @Nullable String filename, @Nullable Resource body,
-            @Nullable String contentType) {
+    public ResponseEntity<ModelVersionDto> uploadVersion(String name, @Nullable String filename, @Nullable String wait,
+            @Nullable Resource body, @Nullable String contentType) {
+        Duration waitFor = Waiting.parse(wait);
         long declared = request.getContentLengthLong();
         // Refuse before reading when the client says how much it will send.
         if (declared > limits.maxFileSize().toBytes() + limits.maxArchitectureSize().toBytes()) {
@@ -60,8 +64,22 @@ class VersionsController implements VersionsApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (!waitFor.isZero()) {
+            validation.await(version.id(), waitFor);
+            version = versions.get(name, version.version());
+        }
         return ResponseEntity.created(URI.create("/api/v1/models/" + name + "/versions/" + version.version()))
                 .body(ApiMapper.toDto(version));
+    }
+
+    @Override
+    public ResponseEntity<ModelVersionDto> putReference(String name, Integer version, Resource body) {
+        ModelVersion v = versions.get(name, version);
+        try (InputStream in = body.getInputStream()) {
+            return ResponseEntity.ok(ApiMapper.toDto(uploads.putReference(v, in)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
