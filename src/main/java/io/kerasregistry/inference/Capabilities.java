@@ -11,11 +11,22 @@ import java.util.TreeSet;
 public final class Capabilities {
 
     private static final Set<String> LAYERS = Set.of(
-            "InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-            "GaussianDropout", "AlphaDropout", "Identity", "RandomFlip", "RandomRotation", "RandomZoom",
-            "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth",
-            "Dense", "Activation", "Flatten", "Reshape", "Permute", "RepeatVector", "Masking", "Embedding",
-            "Rescaling", "Normalization", "ActivityRegularization");
+            "Activation", "ActivityRegularization", "Add", "AlphaDropout", "AtrousConvolution1D",
+            "AtrousConvolution2D", "Average", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+            "AvgPool1D", "AvgPool2D", "AvgPool3D", "Concatenate", "Conv1D", "Conv1DTranspose", "Conv2D",
+            "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Convolution1D", "Convolution2D", "Convolution3D",
+            "Cropping1D", "Cropping2D", "Cropping3D", "Dense", "DepthwiseConv1D", "DepthwiseConv2D", "Dot",
+            "Dropout", "ELU", "Embedding", "Flatten", "GaussianDropout", "GaussianNoise",
+            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D",
+            "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "Identity", "InputLayer",
+            "LeakyReLU", "Masking", "MaxPool1D", "MaxPool2D", "MaxPool3D", "MaxPooling1D", "MaxPooling2D",
+            "MaxPooling3D", "Maximum", "Minimum", "Multiply", "Normalization", "PReLU", "Permute",
+            "RandomBrightness", "RandomContrast", "RandomFlip", "RandomHeight", "RandomRotation",
+            "RandomTranslation", "RandomWidth", "RandomZoom", "ReLU", "RepeatVector", "Rescaling", "Reshape",
+            "Resizing", "SeparableConv1D", "SeparableConv2D", "SeparableConvolution2D", "Softmax",
+            "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Subtract", "ThresholdedReLU",
+            "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D");
 
     private static final Set<String> ACTIVATIONS = Set.of(
             "linear", "relu", "relu6", "sigmoid", "hard_sigmoid", "tanh", "softmax", "log_softmax", "softplus",

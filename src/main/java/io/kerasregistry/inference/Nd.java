@@ -96,6 +96,17 @@ final class Nd {
         return concat(axis, expanded);
     }
 
+    /** Inserts leading axes of size 1 until {@code x} has the given rank (numpy broadcasting alignment). */
+    static INDArray alignRight(INDArray x, int rank) {
+        if (x.rank() >= rank) {
+            return x;
+        }
+        long[] s = new long[rank];
+        Arrays.fill(s, 1);
+        System.arraycopy(x.shape(), 0, s, rank - x.rank(), x.rank());
+        return reshape(x, s);
+    }
+
     static INDArray expandDims(INDArray x, int axis) {
         long[] s = x.shape();
         long[] out = new long[s.length + 1];

@@ -14,6 +14,11 @@ final class Translators {
 
     Translators() {
         CoreLayers.register(this);
+        MergeLayers.register(this);
+        ActivationLayers.register(this);
+        ConvLayers.register(this);
+        PoolingLayers.register(this);
+        SpatialLayers.register(this);
     }
 
     void put(String className, LayerTranslator t) {
