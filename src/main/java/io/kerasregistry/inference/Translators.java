@@ -19,6 +19,7 @@ final class Translators {
         ConvLayers.register(this);
         PoolingLayers.register(this);
         SpatialLayers.register(this);
+        NormalizationLayers.register(this);
     }
 
     void put(String className, LayerTranslator t) {
