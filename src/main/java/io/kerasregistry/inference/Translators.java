@@ -20,6 +20,8 @@ final class Translators {
         PoolingLayers.register(this);
         SpatialLayers.register(this);
         NormalizationLayers.register(this);
+        RecurrentLayers.register(this);
+        WrapperLayers.register(this);
     }
 
     void put(String className, LayerTranslator t) {
