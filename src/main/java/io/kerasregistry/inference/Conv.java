@@ -68,7 +68,7 @@ final class Conv {
         idx[xp.rank() - 1] = NDArrayIndex.all();
         for (int i = 0; i < out.length; i++) {
             long from = (long) offset[i] * dilation[i];
-            idx[i + 1] = NDArrayIndex.interval(from, strides[i], from + (out[i] - 1) * strides[i] + 1);
+            idx[i + 1] = Nd.stridedIndex(from, strides[i], out[i]);
         }
         return xp.get(idx);
     }

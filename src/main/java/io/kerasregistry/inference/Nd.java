@@ -60,8 +60,20 @@ final class Nd {
     /** {@code x[..., from:from+count*step:step, ...]} along {@code axis}, as a view. */
     static INDArray strided(INDArray x, int axis, long from, long step, long count) {
         INDArrayIndex[] idx = all(x.rank());
-        idx[axis] = NDArrayIndex.interval(from, step, from + (count - 1) * step + 1);
+        idx[axis] = stridedIndex(from, step, count);
         return x.get(idx);
+    }
+
+    /**
+     * {@code count} positions from {@code from}, {@code step} apart. ND4J M2.1's strided interval
+     * yields extra elements when a single position with a step above 1 starts past 0, so one position
+     * is always asked for with step 1.
+     */
+    static INDArrayIndex stridedIndex(long from, long step, long count) {
+        if (count == 1 || step == 1) {
+            return NDArrayIndex.interval(from, from + (count - 1) * step + 1);
+        }
+        return NDArrayIndex.interval(from, step, from + (count - 1) * step + 1);
     }
 
     /** {@code x[..., i, ...]} keeping the axis (size 1), as a view. */

@@ -89,12 +89,15 @@ final class SpatialLayers {
         int[] size = rank == 1 ? ctx.cfg.ints(ctx.cfg.has("size") ? "size" : "length", 1, 2)
                 : ctx.cfg.ints("size", rank, 2);
         String interpolation = rank == 2 ? ctx.oneOf("interpolation", "nearest", "nearest", "bilinear") : "nearest";
+        // standalone Keras resized with TF1's resize_bilinear (no half-pixel centres); tf.keras 2 and Keras 3
+        // with tf.image.resize
+        boolean halfPixel = ctx.flavor().tfKeras() || ctx.flavor().major() >= 3;
         boolean cf = rank > 1 && ctx.channelsFirst();
         return (CoreLayers.Unmasked) x -> {
             INDArray xi = cf ? Conv.toChannelsLast(x) : x;
             INDArray y;
             if (interpolation.equals("bilinear")) {
-                y = resize(xi, new long[] {xi.size(1) * size[0], xi.size(2) * size[1]}, true);
+                y = resize(xi, new long[] {xi.size(1) * size[0], xi.size(2) * size[1]}, true, halfPixel);
             } else {
                 y = xi;
                 for (int i = 0; i < rank; i++) {
@@ -137,7 +140,7 @@ final class SpatialLayers {
             if (crop) {
                 xi = cropToAspect(xi, h, w);
             }
-            INDArray y = resize(xi, new long[] {h, w}, interpolation.equals("bilinear"));
+            INDArray y = resize(xi, new long[] {h, w}, interpolation.equals("bilinear"), true);
             return cf ? Conv.toChannelsFirst(y) : y;
         };
     }
@@ -155,18 +158,18 @@ final class SpatialLayers {
     }
 
     /**
-     * {@code tf.image.resize} without antialiasing on {@code (B, H, W, C)}: half-pixel centres, bilinear
-     * (separable, one axis at a time) or nearest neighbour.
+     * {@code tf.image.resize} without antialiasing on {@code (B, H, W, C)}: bilinear (separable, one axis
+     * at a time; half-pixel centres, or TF1's legacy corner-aligned sampling) or nearest neighbour.
      */
-    static INDArray resize(INDArray x, long[] size, boolean bilinear) {
+    static INDArray resize(INDArray x, long[] size, boolean bilinear, boolean halfPixel) {
         INDArray y = x;
         for (int a = 0; a < 2; a++) {
-            y = bilinear ? linearAxis(y, a + 1, size[a]) : nearestAxis(y, a + 1, size[a]);
+            y = bilinear ? linearAxis(y, a + 1, size[a], halfPixel) : nearestAxis(y, a + 1, size[a]);
         }
         return y;
     }
 
-    private static INDArray linearAxis(INDArray x, int axis, long out) {
+    private static INDArray linearAxis(INDArray x, int axis, long out, boolean halfPixel) {
         long in = x.size(axis);
         if (in == out) {
             return x;
@@ -176,7 +179,7 @@ final class SpatialLayers {
         s[axis] = out;
         INDArray y = Nd4j.createUninitialized(x.dataType(), s, 'c');
         for (long o = 0; o < out; o++) {
-            double src = (o + 0.5) * scale - 0.5;
+            double src = halfPixel ? (o + 0.5) * scale - 0.5 : o * scale;
             double fl = Math.floor(src);
             long lo = Math.max((long) fl, 0);
             long hi = Math.min((long) Math.ceil(src), in - 1);

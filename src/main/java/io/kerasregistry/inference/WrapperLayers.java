@@ -97,9 +97,12 @@ final class WrapperLayers {
         if (!(fwd instanceof RecurrentLayers.RnnOp f) || !(bwd instanceof RecurrentLayers.RnnOp bk)) {
             return ctx.unsupported("layer=" + spec.path("class_name").asString("?"));
         }
-        // Keras forces a zero output at masked steps when the sequence is returned
-        f.zeroOutputForMask = f.returnSequences;
-        bk.zeroOutputForMask = bk.returnSequences;
+        if (ctx.flavor().tfKeras() || ctx.flavor().major() >= 3) {
+            // tf.keras and Keras 3 force a zero output at masked steps when the sequence is returned;
+            // standalone Keras 1/2 repeat the previous output there, as every RNN does
+            f.zeroOutputForMask = f.returnSequences;
+            bk.zeroOutputForMask = bk.returnSequences;
+        }
         String mode = mergeMode;
         return new LayerOp() {
             @Override
