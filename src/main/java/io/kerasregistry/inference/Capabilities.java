@@ -11,24 +11,25 @@ import java.util.TreeSet;
 public final class Capabilities {
 
     private static final Set<String> LAYERS = Set.of(
-            "Activation", "ActivityRegularization", "Add", "AlphaDropout", "AtrousConvolution1D",
-            "AtrousConvolution2D", "Average", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
-            "AvgPool1D", "AvgPool2D", "AvgPool3D", "BatchNormalization", "Bidirectional", "Concatenate",
-            "Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose",
-            "Convolution1D", "Convolution2D", "Convolution3D", "Cropping1D", "Cropping2D", "Cropping3D",
-            "CuDNNGRU", "CuDNNLSTM", "Dense", "DepthwiseConv1D", "DepthwiseConv2D", "Dot", "Dropout", "ELU",
-            "Embedding", "Flatten", "GRU", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D",
-            "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
-            "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalMaxPooling1D",
-            "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GroupNormalization", "Identity", "InputLayer", "LSTM",
-            "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D", "MaxPool2D", "MaxPool3D", "MaxPooling1D",
-            "MaxPooling2D", "MaxPooling3D", "Maximum", "Minimum", "Multiply", "Normalization", "PReLU",
-            "Permute", "RMSNormalization", "RNN", "RandomBrightness", "RandomContrast", "RandomFlip",
-            "RandomHeight", "RandomRotation", "RandomTranslation", "RandomWidth", "RandomZoom", "ReLU",
-            "RepeatVector", "Rescaling", "Reshape", "Resizing", "SeparableConv1D", "SeparableConv2D",
-            "SeparableConvolution2D", "SimpleRNN", "Softmax", "SpatialDropout1D", "SpatialDropout2D",
-            "SpatialDropout3D", "Subtract", "ThresholdedReLU", "TimeDistributed", "UnitNormalization",
-            "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D");
+            "Activation", "ActivityRegularization", "Add", "AdditiveAttention", "AlphaDropout",
+            "AtrousConvolution1D", "AtrousConvolution2D", "Attention", "Average", "AveragePooling1D",
+            "AveragePooling2D", "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D", "BatchNormalization",
+            "Bidirectional", "Concatenate", "Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Conv3D",
+            "Conv3DTranspose", "Convolution1D", "Convolution2D", "Convolution3D", "Cropping1D", "Cropping2D",
+            "Cropping3D", "CuDNNGRU", "CuDNNLSTM", "Dense", "DepthwiseConv1D", "DepthwiseConv2D", "Dot",
+            "Dropout", "ELU", "EinsumDense", "Embedding", "Flatten", "GRU", "GaussianDropout", "GaussianNoise",
+            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D",
+            "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GroupNormalization", "Identity",
+            "InputLayer", "LSTM", "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D", "MaxPool2D",
+            "MaxPool3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Maximum", "Minimum",
+            "MultiHeadAttention", "Multiply", "Normalization", "PReLU", "Permute", "RMSNormalization", "RNN",
+            "RandomBrightness", "RandomContrast", "RandomFlip", "RandomHeight", "RandomRotation",
+            "RandomTranslation", "RandomWidth", "RandomZoom", "ReLU", "RepeatVector", "Rescaling", "Reshape",
+            "Resizing", "SeparableConv1D", "SeparableConv2D", "SeparableConvolution2D", "SimpleRNN", "Softmax",
+            "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Subtract", "ThresholdedReLU",
+            "TimeDistributed", "UnitNormalization", "UpSampling1D", "UpSampling2D", "UpSampling3D",
+            "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D");
 
     private static final Set<String> ACTIVATIONS = Set.of(
             "linear", "relu", "relu6", "sigmoid", "hard_sigmoid", "tanh", "softmax", "log_softmax", "softplus",

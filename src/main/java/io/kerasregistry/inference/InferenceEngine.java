@@ -26,8 +26,8 @@ public final class InferenceEngine {
 
     public CompiledModel compile(KerasModel model, WeightData weights, CustomObjects custom) {
         if (model.subclassed() || model.network() == null) {
-            throw new UnsupportedModelFeaturesException(List.of(new Issue(Kind.LAYER, "", model.modelClass(),
-                    "subclassed model " + model.modelClass() + " (its config holds no layer graph)")));
+            throw new UnsupportedModelFeaturesException(List.of(new Issue(Kind.OPTION, "", model.modelClass(),
+                    "subclassed model: its config holds no layer graph to rebuild")));
         }
         Compilation comp = new Compilation(model, translators, custom);
         CompiledGraph graph = comp.compileNetwork(model.network(), true);

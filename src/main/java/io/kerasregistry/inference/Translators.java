@@ -22,6 +22,7 @@ final class Translators {
         NormalizationLayers.register(this);
         RecurrentLayers.register(this);
         WrapperLayers.register(this);
+        AttentionLayers.register(this);
     }
 
     void put(String className, LayerTranslator t) {

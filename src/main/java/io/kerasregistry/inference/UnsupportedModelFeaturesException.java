@@ -48,6 +48,12 @@ public final class UnsupportedModelFeaturesException extends InferenceException 
         }
     }
 
+    private static String inLayers(java.util.Set<String> paths) {
+        String named = paths.stream().filter(p -> !p.isEmpty()).map(p -> "'" + p + "'")
+                .collect(Collectors.joining(", "));
+        return named.isEmpty() ? "" : " in " + named;
+    }
+
     private static String describe(List<Issue> issues) {
         StringBuilder sb = new StringBuilder();
         List<Issue> unsupported = issues.stream().filter(i -> i.kind() != Kind.UNKNOWN_CUSTOM_OBJECT).toList();
@@ -64,8 +70,7 @@ public final class UnsupportedModelFeaturesException extends InferenceException 
             }
             sb.append("Unsupported: ").append(byClass.entrySet().stream()
                     .map(e -> (e.getValue().isEmpty() ? e.getKey() : e.getKey() + "(" + String.join(", ", e.getValue()) + ")")
-                            + " in " + layersByClass.get(e.getKey()).stream().map(p -> "'" + p + "'")
-                                    .collect(Collectors.joining(", ")))
+                            + inLayers(layersByClass.get(e.getKey())))
                     .collect(Collectors.joining("; ")));
         }
         for (Issue i : issues) {

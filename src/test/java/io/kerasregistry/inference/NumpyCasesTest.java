@@ -107,6 +107,25 @@ class NumpyCasesTest {
             @Override
             public Optional<CustomLayer> layer(String name) {
                 String kind = spec.path("layers").path(name).asString("");
+                if (kind.equals("affine_activation")) {
+                    // Hands-on ML's MyDense: activation(x @ kernel + bias), activation from the layer config
+                    return Optional.of(new CustomLayer() {
+                        @Override
+                        public String name() {
+                            return name;
+                        }
+
+                        @Override
+                        public List<INDArray> forward(JsonNode config, List<INDArray> weights, List<INDArray> inputs) {
+                            INDArray z = inputs.get(0).mmul(weights.get(0)).addRowVector(weights.get(1));
+                            return List.of(switch (config.path("activation").asString("linear")) {
+                                case "relu" -> Transforms.relu(z, true);
+                                case "linear" -> z;
+                                default -> throw new IllegalArgumentException(config.path("activation").toString());
+                            });
+                        }
+                    });
+                }
                 if (!kind.equals("affine")) {
                     return Optional.empty();
                 }
