@@ -35,6 +35,8 @@ final class Compilation {
     /** Ops by layer path, for attributing regularizers. */
     final Map<String, LayerOp> opsByPath = new LinkedHashMap<>();
     final Map<String, String> classByPath = new HashMap<>();
+    /** Paths of the layers called in a network (not wrapped inside another layer). */
+    final java.util.Set<String> graphPaths = new java.util.HashSet<>();
     /** Whether each layer's weights are trainable, its enclosing models' flags included. */
     final Map<String, Boolean> trainableByPath = new HashMap<>();
     /** Activity regularizers by layer path, applied to every output of every call. */
@@ -74,6 +76,7 @@ final class Compilation {
         Map<String, LayerOp> ops = new LinkedHashMap<>();
         for (Layer layer : net.layers()) {
             trainableByPath.put(layer.path(), trainable && layer.trainable());
+            graphPaths.add(layer.path());
             LayerOp op;
             if (layer.nested() != null) {
                 CompiledGraph inner = compileNetwork(layer.nested(), trainable && layer.trainable());

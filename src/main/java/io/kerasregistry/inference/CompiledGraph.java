@@ -59,6 +59,12 @@ final class CompiledGraph {
         Map<String, Node> nodeByKey = new HashMap<>();
         for (Layer l : net.layers()) {
             for (int c = 0; c < l.calls().size(); c++) {
+                if (CallArgs.hasExplicitMask(l.calls().get(c))) {
+                    // masks travel with their tensors here; a mask passed as a separate tensor is not taken in
+                    comp.issues.add(new UnsupportedModelFeaturesException.Issue(
+                            UnsupportedModelFeaturesException.Kind.OPTION, l.path(), l.className(),
+                            "mask passed as an explicit tensor argument"));
+                }
                 LayerOp op = ops.get(l.name());
                 Node n = new Node(l, c, op);
                 nodes.add(n);

@@ -40,9 +40,12 @@ public final class InferenceEngine {
             }
             if (Penalties.isWeightRegularizer(ref)) {
                 weightPenalties.add(new WeightPenalty(ref, p));
-            } else {
+            } else if (comp.graphPaths.contains(ref.layerPath())) {
                 comp.activityByPath.computeIfAbsent(ref.layerPath(), k -> new ArrayList<>())
                         .add(new Compilation.ActivityPenalty(ref, p));
+            } else {
+                // a layer inside a wrapper: its outputs never pass through the graph where penalties are taken
+                comp.issues.add(new Issue(Kind.OPTION, ref.layerPath(), cls, "activity_regularizer on a wrapped layer"));
             }
         }
         if (!comp.issues.isEmpty()) {
@@ -71,14 +74,23 @@ public final class InferenceEngine {
 
     private record WeightPenalty(RegularizerRef ref, Penalties.Penalty penalty) {
 
+        /** A wrapped layer is as trainable as its wrapper. */
+        static boolean trainable(Compilation comp, String path) {
+            for (String p = path; ; p = p.substring(0, p.lastIndexOf('/'))) {
+                Boolean t = comp.trainableByPath.get(p);
+                if (t != null || p.lastIndexOf('/') < 0) {
+                    return t == null || t;
+                }
+            }
+        }
+
         List<PenaltyTerm> evaluate(Compilation comp) {
             LayerOp op = comp.opsByPath.get(ref.layerPath());
             if (op == null) {
                 throw new InferenceException("regularizer " + ref.attribute() + " names layer '" + ref.layerPath()
                         + "', which the model does not have");
             }
-            if (comp.flavor.regularizesOnlyTrainable()
-                    && !comp.trainableByPath.getOrDefault(ref.layerPath(), true)) {
+            if (comp.flavor.regularizesOnlyTrainable() && !trainable(comp, ref.layerPath())) {
                 return List.of();
             }
             String role = Penalties.role(ref.attribute());

@@ -30,6 +30,7 @@ final class WrapperLayers {
         if (spec == null || !spec.isObject()) {
             return ctx.invalid("TimeDistributed without a wrapped layer");
         }
+        // the wrapped layer's path is the wrapper's plus its own name, as the reader attributes its regularizers
         LayerOp inner = ctx.inner(spec, ctx.path + "/" + innerName(spec, "layer"), ctx.weights);
         if (inner == null) {
             return null;
@@ -78,7 +79,8 @@ final class WrapperLayers {
             return ctx.unsupported("merge_mode=" + mergeMode);
         }
         JsonNode back = ctx.cfg.raw("backward_layer");
-        if (back == null || !back.isObject()) {
+        boolean ownBackward = back != null && back.isObject();
+        if (!ownBackward) {
             // Keras rebuilds the backward layer from the forward layer's config with go_backwards flipped
             ObjectNode copy = (ObjectNode) spec.deepCopy();
             ObjectNode cfg = (ObjectNode) copy.get("config");
@@ -89,8 +91,10 @@ final class WrapperLayers {
         if (n % 2 != 0) {
             return ctx.invalid("Bidirectional needs as many backward as forward weights, the file has " + n);
         }
-        LayerOp fwd = ctx.inner(spec, ctx.path + "/forward_" + innerName(spec, "layer"), ctx.weights.slice(0, n / 2));
-        LayerOp bwd = ctx.inner(back, ctx.path + "/backward_" + innerName(spec, "layer"), ctx.weights.slice(n / 2, n));
+        String fwdPath = ctx.path + "/" + innerName(spec, "layer");
+        String bwdPath = ownBackward ? ctx.path + "/" + innerName(back, "backward_layer") : fwdPath + "#backward";
+        LayerOp fwd = ctx.inner(spec, fwdPath, ctx.weights.slice(0, n / 2));
+        LayerOp bwd = ctx.inner(back, bwdPath, ctx.weights.slice(n / 2, n));
         if (fwd == null || bwd == null) {
             return null;
         }
@@ -104,7 +108,7 @@ final class WrapperLayers {
             bk.zeroOutputForMask = bk.returnSequences;
         }
         String mode = mergeMode;
-        return new LayerOp() {
+        LayerOp op = new LayerOp() {
             @Override
             public List<Tensor> forward(List<Tensor> inputs, Call call, RunState run) {
                 Tensor in = inputs.get(0);
@@ -146,11 +150,16 @@ final class WrapperLayers {
             @Override
             public Map<String, List<INDArray>> regularizedWeights() {
                 Map<String, List<INDArray>> m = new HashMap<>();
-                for (LayerOp op : List.of(f, bk)) {
-                    op.regularizedWeights().forEach((k, v) -> m.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                for (LayerOp inner : List.of(f, bk)) {
+                    inner.regularizedWeights().forEach((k, v) -> m.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
                 }
                 return m;
             }
         };
+        if (!ownBackward) {
+            // the file names only the forward layer; its regularizers apply to the backward copy too, as in Keras
+            ctx.comp.opsByPath.put(fwdPath, op);
+        }
+        return op;
     }
 }
