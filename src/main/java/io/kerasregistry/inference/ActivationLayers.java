@@ -36,20 +36,22 @@ final class ActivationLayers {
         double slope = ctx.cfg.number("negative_slope", 0.0);
         Double max = ctx.cfg.has("max_value") ? ctx.cfg.number("max_value", 0) : null;
         double threshold = ctx.cfg.number("threshold", 0.0);
-        return (CoreLayers.Elementwise) x -> {
-            INDArray neg = null;
-            if (slope != 0) {
-                neg = threshold != 0 ? Nd.relu(x.neg().addi(threshold)) : Nd.relu(x.neg());
-            }
-            INDArray y = threshold != 0 ? x.mul(Nd.greaterThan(x, threshold)) : Nd.relu(x);
-            if (max != null) {
-                y = Nd.clip(y, 0, max);
-            }
-            if (neg != null) {
-                y = y.subi(neg.muli(slope));
-            }
-            return y;
-        };
+        return (CoreLayers.Elementwise) x -> relu(x, slope, max, threshold);
+    }
+
+    static INDArray relu(INDArray x, double slope, Double max, double threshold) {
+        INDArray neg = null;
+        if (slope != 0) {
+            neg = threshold != 0 ? Nd.relu(x.neg().addi(threshold)) : Nd.relu(x.neg());
+        }
+        INDArray y = threshold != 0 ? x.mul(Nd.greaterThan(x, threshold)) : Nd.relu(x);
+        if (max != null) {
+            y = Nd.clip(y, 0, max);
+        }
+        if (neg != null) {
+            y = y.subi(neg.muli(slope));
+        }
+        return y;
     }
 
     static LayerOp softmax(LayerContext ctx) {

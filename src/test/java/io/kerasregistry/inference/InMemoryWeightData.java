@@ -11,6 +11,8 @@ final class InMemoryWeightData implements WeightData {
 
     private final Map<String, float[]> values = new HashMap<>();
     int reads;
+    int heapReads;
+    final java.util.List<String> readOrder = new java.util.ArrayList<>();
     boolean closed;
 
     void put(String location, float[] data) {
@@ -23,7 +25,7 @@ final class InMemoryWeightData implements WeightData {
         if (v == null) {
             throw new IllegalArgumentException("no weight at " + weight.location());
         }
-        reads++;
+        heapReads++;
         return v.clone();
     }
 
@@ -38,6 +40,7 @@ final class InMemoryWeightData implements WeightData {
                     + weight.elementCount());
         }
         reads++;
+        readOrder.add(weight.location());
         target.put(v);
     }
 

@@ -88,6 +88,16 @@ class NumpyCasesTest {
             @Override
             public Optional<CustomActivation> activation(String name) {
                 String kind = spec.path("activations").path(name).asString("");
+                if (kind.startsWith("builtin:")) {
+                    // "builtin:gelu:approximate=1": the catalogue's alias of a custom name to a built-in
+                    String[] parts = kind.split(":");
+                    Map<String, Double> params = new java.util.HashMap<>();
+                    for (int i = 2; i < parts.length; i++) {
+                        String[] kv = parts[i].split("=");
+                        params.put(kv[0], Double.parseDouble(kv[1]));
+                    }
+                    return BuiltinActivations.of(parts[1], params, 3);
+                }
                 return switch (kind) {
                     case "softplus" -> Optional.of(x -> Transforms.log(Transforms.exp(x, true).addi(1.0), false));
                     default -> Optional.empty();
