@@ -1,7 +1,11 @@
 package io.kerasregistry.inference;
 
 import java.util.Arrays;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -110,6 +114,9 @@ final class Conv {
         }
         INDArray xp = padSpatial(x, padding(padding, spatial(x), k, strides, dilation), 0.0);
         long[] out = outSizes(spatial(xp), k, strides, dilation);
+        if (n == 2 && groups == 1 && out[0] > 0 && out[1] > 0) {
+            return native2d(xp, kernel, k, strides, dilation);
+        }
         long b = x.size(0);
         long cin = x.size(x.rank() - 1);
         long cout = kernel.size(n + 1);
@@ -135,6 +142,18 @@ final class Conv {
         System.arraycopy(out, 0, shape, 1, n);
         shape[n + 1] = cout;
         return acc.reshape('c', shape);
+    }
+
+    /**
+     * ND4J's own 2-D convolution on an input already padded the TensorFlow way: NHWC with the Keras kernel
+     * as stored ({@code YXIO}), so only valid positions remain. Much faster than the per-offset products
+     * for images; the numpy and oracle cases check both paths.
+     */
+    private static INDArray native2d(INDArray xp, INDArray kernel, int[] k, int[] strides, int[] dilation) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(k[0]).kW(k[1]).sH(strides[0]).sW(strides[1]).pH(0).pW(0)
+                .dH(dilation[0]).dW(dilation[1]).paddingMode(PaddingMode.VALID).dataFormat("NHWC")
+                .weightsFormat(WeightsFormat.YXIO).build();
+        return Nd4j.cnn().conv2d(Nd.contiguous(xp), Nd.contiguous(kernel), cfg);
     }
 
     /**
@@ -239,6 +258,12 @@ final class Conv {
         long[][] pads = padding(padding, spatial(x), size, strides, dil);
         INDArray xp = padSpatial(x, pads, max ? Double.NEGATIVE_INFINITY : 0.0);
         long[] out = outSizes(spatial(xp), size, strides, dil);
+        if (max && n == 2 && out[0] > 0 && out[1] > 0) {
+            // padded with -inf, so ND4J's own max pooling over valid windows is TensorFlow's
+            Pooling2DConfig cfg = Pooling2DConfig.builder().kH(size[0]).kW(size[1]).sH(strides[0]).sW(strides[1])
+                    .pH(0).pW(0).dH(1).dW(1).paddingMode(PaddingMode.VALID).isNHWC(true).build();
+            return Nd4j.cnn().maxPooling2d(Nd.contiguous(xp), cfg);
+        }
         INDArray[] acc = new INDArray[1];
         forEachOffset(size, off -> {
             INDArray win = Nd.contiguous(window(xp, off, strides, dil, out));
