@@ -24,6 +24,32 @@ final class MergeLayers {
         t.put("Minimum", ctx -> elementwise(ctx, (a, b) -> Transforms.min(a, b, true), false));
         t.put("Concatenate", MergeLayers::concatenate);
         t.put("Dot", MergeLayers::dot);
+        t.put("Merge", MergeLayers::keras1Merge);
+    }
+
+    /** Keras 1's {@code Merge(mode=...)} on tensors of a functional model. */
+    static LayerOp keras1Merge(LayerContext ctx) {
+        tools.jackson.databind.JsonNode layers = ctx.cfg.raw("layers");
+        if (layers != null && layers.isArray() && !layers.isEmpty()) {
+            // a Sequential branch list: Merge built layers itself there
+            return ctx.unsupported("layers=[...] (Merge of Sequential branches)");
+        }
+        String mode = ctx.cfg.string("mode", "sum");
+        return switch (mode) {
+            case "sum" -> elementwise(ctx, INDArray::add, false);
+            case "ave" -> elementwise(ctx, INDArray::add, true);
+            case "mul" -> elementwise(ctx, INDArray::mul, false);
+            case "max" -> elementwise(ctx, (a, b) -> Transforms.max(a, b, true), false);
+            case "concat" -> {
+                int axis = ctx.cfg.integer("concat_axis", -1);
+                yield (inputs, call, run) -> {
+                    int rank = inputs.get(0).value().rank();
+                    return List.of(new Tensor(Nd.concat(Nd.axis(axis, rank), inputs.stream().map(Tensor::value)
+                            .toList()), andMasks(inputs)));
+                };
+            }
+            default -> ctx.unsupported("mode=" + mode);
+        };
     }
 
     private static LayerOp elementwise(LayerContext ctx, BinaryOperator<INDArray> f, boolean average) {
