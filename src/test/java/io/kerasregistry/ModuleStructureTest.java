@@ -33,6 +33,8 @@ class ModuleStructureTest {
             "audit", Set.of("common"),
             "access", Set.of("common", "audit", "api"),
             "customobjects", Set.of("keras", "common", "audit", "api", "expression", "inference"),
+            "validation", Set.of("registry", "storage", "keras", "inference", "customobjects", "common", "audit", "api",
+                    "expression"),
             "registry", Set.of("storage", "keras", "common", "audit", "api"));
 
     private static JavaClasses classes;

@@ -3,6 +3,7 @@ package io.kerasregistry.validation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -26,7 +27,8 @@ import org.springframework.util.unit.DataSize;
  * @param absoluteTolerance reference comparison: allowed |got − expected| ...
  * @param relativeTolerance ... plus this fraction of |expected|
  * @param workerJvmOptions extra options for the child JVM
- * @param workDirectory   where job specs, reports and logs of children are written
+ * @param workDirectory   where job specs, reports and logs of children are written (default: the
+ *                        temporary directory)
  */
 @ConfigurationProperties("keras-registry.validation")
 public record ValidationProperties(
@@ -44,5 +46,5 @@ public record ValidationProperties(
         @DefaultValue("1e-5") double absoluteTolerance,
         @DefaultValue("1e-4") double relativeTolerance,
         @DefaultValue List<String> workerJvmOptions,
-        @DefaultValue("") Path workDirectory) {
+        @Nullable Path workDirectory) {
 }

@@ -198,9 +198,8 @@ class ValidationSupervisor implements SmartLifecycle {
 
     private Path workDirectory() {
         try {
-            Path base = properties.workDirectory().toString().isEmpty()
-                    ? Path.of(System.getProperty("java.io.tmpdir"), "keras-registry-validation")
-                    : properties.workDirectory();
+            Path base = properties.workDirectory() != null ? properties.workDirectory()
+                    : Path.of(System.getProperty("java.io.tmpdir"), "keras-registry-validation");
             return Files.createDirectories(base.resolve(id));
         } catch (IOException e) {
             throw new UncheckedIOException("could not create the validation work directory", e);
