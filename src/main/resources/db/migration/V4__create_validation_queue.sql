@@ -34,8 +34,10 @@ CREATE TABLE validation_job (
 );
 CREATE INDEX validation_job_ready ON validation_job (available_at, id) WHERE state = 'QUEUED';
 CREATE INDEX validation_job_leases ON validation_job (lease_expires_at) WHERE state = 'RUNNING';
--- a version has at most one job waiting or running
-CREATE UNIQUE INDEX validation_job_one_open ON validation_job (version_id) WHERE state <> 'DONE';
+-- A version has at most one job waiting; one may wait while another runs (a custom object registered
+-- during a run must lead to a run that sees it), but the queue never runs two of a version at once.
+CREATE UNIQUE INDEX validation_job_one_waiting ON validation_job (version_id) WHERE state = 'QUEUED';
+CREATE INDEX validation_job_running_by_version ON validation_job (version_id) WHERE state = 'RUNNING';
 
 CREATE TABLE validation_report (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

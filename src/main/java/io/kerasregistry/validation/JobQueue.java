@@ -24,17 +24,25 @@ class JobQueue {
         this.jdbc = jdbc;
     }
 
-    /** Queues a job for the version unless one is already waiting or running; its id either way. */
+    /**
+     * Queues a job for the version unless one is already waiting (a running one does not count: it
+     * may have started before what prompted this request); the waiting job's id either way.
+     */
     long enqueue(long versionId, String reason, String requestedBy, int maxAttempts) {
         Optional<Long> created = jdbc.sql("""
                 INSERT INTO validation_job (version_id, reason, requested_by, max_attempts)
                 VALUES (:version, :reason, :by, :max)
-                ON CONFLICT (version_id) WHERE state <> 'DONE' DO NOTHING
+                ON CONFLICT (version_id) WHERE state = 'QUEUED' DO NOTHING
                 RETURNING id""")
                 .param("version", versionId).param("reason", reason).param("by", requestedBy).param("max", maxAttempts)
                 .query(Long.class).optional();
-        return created.orElseGet(() -> jdbc.sql("SELECT id FROM validation_job WHERE version_id = :v AND state <> 'DONE'")
+        return created.orElseGet(() -> jdbc.sql("SELECT id FROM validation_job WHERE version_id = :v AND state = 'QUEUED'")
                 .param("v", versionId).query(Long.class).single());
+    }
+
+    boolean hasWaiting(long versionId) {
+        return jdbc.sql("SELECT count(*) FROM validation_job WHERE version_id = :v AND state = 'QUEUED'")
+                .param("v", versionId).query(Long.class).single() > 0;
     }
 
     Optional<Job> claim(String owner, Duration lease) {
@@ -47,6 +55,9 @@ class JobQueue {
                     WHERE ((state = 'QUEUED' AND available_at <= now())
                            OR (state = 'RUNNING' AND lease_expires_at < now()))
                       AND attempts < max_attempts
+                      AND NOT EXISTS (SELECT 1 FROM validation_job other
+                                      WHERE other.version_id = validation_job.version_id AND other.id <> validation_job.id
+                                        AND other.state = 'RUNNING' AND other.lease_expires_at >= now())
                     ORDER BY id
                     FOR UPDATE SKIP LOCKED
                     LIMIT 1)

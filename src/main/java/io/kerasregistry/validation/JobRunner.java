@@ -164,6 +164,11 @@ class JobRunner {
             long reportId = reports.insert(version.id(), job.id(), job.attempt(), report, worker, started, finished);
             queue.finish(job.id(), report.status().equals("ERROR") ? report.summary() : null);
             state.recordOutcome(version, ValidationStatus.valueOf(report.status()), report.summary(), reportId);
+            if (queue.hasWaiting(version.id())) {
+                // something changed during this run (a custom object was registered): its result is not the last word
+                state.set(version.id(), ValidationStatus.PENDING, report.status() + " before a newer validation, "
+                        + "which is queued: " + report.summary());
+            }
             workers.count(worker.split("/")[0], "jobs_done");
         });
         metrics.finished(report.status(), Duration.between(started, finished));

@@ -67,9 +67,7 @@ class ValidationJobs {
 
     private long enqueue(long versionId, String reason) {
         long job = queue.enqueue(versionId, reason, actor.name(), properties.maxAttempts());
-        if (!state.current(versionId).equals(ValidationStatus.RUNNING)) {
-            state.set(versionId, ValidationStatus.PENDING, "queued: " + reason.toLowerCase(java.util.Locale.ROOT));
-        }
+        state.set(versionId, ValidationStatus.PENDING, "queued: " + reason.toLowerCase(java.util.Locale.ROOT));
         return job;
     }
 }
