@@ -71,7 +71,6 @@ final class CoreLayers {
         int units = ctx.cfg.integer("units", ctx.cfg.integer("output_dim", -1));
         boolean useBias = ctx.cfg.bool("use_bias", ctx.cfg.bool("bias", true));
         UnaryOperator<INDArray> act = ctx.activation("activation", "linear");
-        Quantization.check(ctx);
         if (!ctx.expectWeights(useBias ? new long[][] {{-1, units}, {units}} : new long[][] {{-1, units}})) {
             return null;
         }
@@ -187,7 +186,6 @@ final class CoreLayers {
         int inputDim = ctx.cfg.integer("input_dim", -1);
         int outputDim = ctx.cfg.integer("output_dim", -1);
         boolean maskZero = ctx.cfg.bool("mask_zero", false);
-        Quantization.check(ctx);
         if (!ctx.expectWeights(new long[] {inputDim, outputDim})) {
             return null;
         }
