@@ -158,8 +158,9 @@ final class ConfigReader {
         }
         String className = className(dict);
         JsonNode rawConfig = dict.get("config");
-        String name = rawConfig != null && rawConfig.isObject() && BuiltIns.text(rawConfig.get("name")) != null
-                ? BuiltIns.text(rawConfig.get("name")) : className;
+        String name = rawConfig != null && rawConfig.isObject() ? nonEmpty(BuiltIns.text(rawConfig.get("name"))) : null;
+        // as the reference inspector names it: the config's name, else the class name
+        name = name != null ? name : className;
         String path = prefix.isEmpty() ? name : prefix + "/" + name;
         if (++context.layerCount > limits.maxLayers()) {
             throw new ModelLimitExceededException("the model has more than " + limits.maxLayers() + " layers");
@@ -263,9 +264,9 @@ final class ConfigReader {
         }
         String className = className(dict);
         JsonNode rawConfig = dict.get("config");
-        String name = rawConfig != null && rawConfig.isObject() ? BuiltIns.text(rawConfig.get("name")) : null;
+        String name = rawConfig != null && rawConfig.isObject() ? nonEmpty(BuiltIns.text(rawConfig.get("name"))) : null;
         if (name == null) {
-            name = BuiltIns.text(dict.get("name"));
+            name = nonEmpty(BuiltIns.text(dict.get("name")));
         }
         if (name == null) {
             if (functional) {
@@ -788,6 +789,10 @@ final class ConfigReader {
             }
         }
         return null;
+    }
+
+    private static @Nullable String nonEmpty(@Nullable String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     static boolean flag(JsonNode config, String key, boolean fallback) {

@@ -23,28 +23,35 @@ final class FileRegion implements AutoCloseable {
     private final long offset;
     private final long length;
     private final @Nullable Path deleteOnClose;
+    private final long mapLimit;
     private @Nullable MappedByteBuffer mapped;
 
-    private FileRegion(FileChannel channel, long offset, long length, @Nullable Path deleteOnClose) {
+    private FileRegion(FileChannel channel, long offset, long length, @Nullable Path deleteOnClose, long mapLimit) {
         this.channel = channel;
         this.offset = offset;
         this.length = length;
         this.deleteOnClose = deleteOnClose;
+        this.mapLimit = mapLimit;
     }
 
     static FileRegion ofFile(Path file) {
-        return of(file, 0, -1, null);
+        return of(file, 0, -1, null, Integer.MAX_VALUE);
     }
 
     static FileRegion ofTemporaryFile(Path file) {
-        return of(file, 0, -1, file);
+        return of(file, 0, -1, file, Integer.MAX_VALUE);
     }
 
     static FileRegion of(Path file, long offset, long length) {
-        return of(file, offset, length, null);
+        return of(file, offset, length, null, Integer.MAX_VALUE);
     }
 
-    private static FileRegion of(Path file, long offset, long length, @Nullable Path deleteOnClose) {
+    /** The whole file, read through the channel as files over 2 GiB are (for tests of that path). */
+    static FileRegion ofFileUnmapped(Path file) {
+        return of(file, 0, -1, null, -1);
+    }
+
+    private static FileRegion of(Path file, long offset, long length, @Nullable Path deleteOnClose, long mapLimit) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -54,7 +61,7 @@ final class FileRegion implements AutoCloseable {
                 throw new CorruptModelException("region " + offset + "+" + len + " lies outside the file ("
                         + size + " bytes)");
             }
-            return new FileRegion(channel, offset, len, deleteOnClose);
+            return new FileRegion(channel, offset, len, deleteOnClose, mapLimit);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("cannot open " + file, e);
@@ -70,7 +77,7 @@ final class FileRegion implements AutoCloseable {
 
     /** Whether the whole window fits one {@link ByteBuffer}. */
     boolean mappable() {
-        return length <= Integer.MAX_VALUE;
+        return length <= mapLimit;
     }
 
     /** The whole window as one read-only buffer; only for {@link #mappable()} regions. */

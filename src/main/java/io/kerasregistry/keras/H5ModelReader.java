@@ -4,7 +4,6 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import java.nio.file.Path;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**

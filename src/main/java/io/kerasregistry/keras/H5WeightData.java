@@ -144,9 +144,21 @@ final class H5WeightData implements WeightData {
     }
 
     private static void convert(Object data, long count, FloatBuffer target, WeightRef weight) {
-        if (data != null && data.getClass().isArray() && java.lang.reflect.Array.getLength(data) < count) {
+        long needed = "bfloat16".equals(weight.dtype()) && data instanceof byte[] ? 2 * count : count;
+        if (data != null && data.getClass().isArray() && java.lang.reflect.Array.getLength(data) < needed) {
             throw new CorruptModelException("weight " + weight.location() + " holds fewer values than its shape "
                     + weight.shape());
+        }
+        if ("bfloat16".equals(weight.dtype())
+                && (data instanceof short[] || data instanceof int[] || data instanceof byte[])) {
+            // bfloat16 is the upper half of a float32; stored as (unsigned) 16-bit integers or opaque bytes
+            for (int i = 0; i < count; i++) {
+                int bits = data instanceof short[] s ? s[i] & 0xffff
+                        : data instanceof int[] u ? u[i] & 0xffff
+                        : (((byte[]) data)[2 * i] & 0xff) | (((byte[]) data)[2 * i + 1] & 0xff) << 8;
+                target.put(Float.intBitsToFloat(bits << 16));
+            }
+            return;
         }
         if (data instanceof float[] f) {
             target.put(f, 0, (int) count);

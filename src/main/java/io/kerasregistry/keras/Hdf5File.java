@@ -217,7 +217,7 @@ final class Hdf5File implements AutoCloseable {
 
     DatasetInfo describe(Dataset dataset, KerasReadLimits limits) {
         return call("reading the header of dataset " + dataset.getPath(), () -> {
-            long[] dims = dataset.isScalar() || dataset.isEmpty() ? new long[0] : dataset.getDimensionsAsLong();
+            long[] dims = dataset.getDimensionsAsLong();
             List<Long> shape = new ArrayList<>(dims.length);
             long elements = 1;
             for (long d : dims) {
@@ -237,7 +237,7 @@ final class Hdf5File implements AutoCloseable {
             boolean bfloat16 = "bfloat16".equals(declared);
             String dtype = bfloat16 ? "bfloat16" : dtypeName(type);
             RawLayout raw = null;
-            if (dataset instanceof ContiguousDataset contiguous && !dataset.isEmpty()) {
+            if (dataset instanceof ContiguousDataset contiguous && elements > 0) {
                 RawLayout.Kind kind = bfloat16 && type.getSize() == 2 ? RawLayout.Kind.BFLOAT16
                         : type instanceof FloatingPoint ? RawLayout.Kind.FLOAT
                         : type instanceof FixedPoint fixed && !(type instanceof BitField)
@@ -378,9 +378,10 @@ final class Hdf5File implements AutoCloseable {
         if (base != at) {
             throw new CorruptModelException(description + ": HDF5 superblock at " + at + " has base address " + base);
         }
-        if (eof < 0 || base + eof > length) {
+        // the end-of-file address counts the user block too (as libhdf5 writes it)
+        if (eof < 0 || eof > length) {
             throw new CorruptModelException(description + ": HDF5 file truncated: superblock says "
-                    + (eof < 0 ? "more than 2^63" : String.valueOf(base + eof)) + " bytes, file has " + length);
+                    + (eof < 0 ? "more than 2^63" : String.valueOf(eof)) + " bytes, file has " + length);
         }
         return base;
     }

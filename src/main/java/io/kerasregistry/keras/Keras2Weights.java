@@ -172,7 +172,19 @@ final class Keras2Weights {
      */
     private static @Nullable Map<String, List<WeightRef>> splitNested(Network nested, List<WeightRef> weights) {
         Map<String, List<String>> leaves = new HashMap<>();
-        collectLeaves(nested, leaves);
+        collectLeaves(nested, leaves, false);
+        Map<String, List<WeightRef>> exact = split(weights, leaves, false);
+        if (exact != null) {
+            return exact;
+        }
+        // names from another Python session differ in their counters only (inner_dense_2 for inner_dense)
+        Map<String, List<String>> bases = new HashMap<>();
+        collectLeaves(nested, bases, true);
+        return split(weights, bases, true);
+    }
+
+    private static @Nullable Map<String, List<WeightRef>> split(List<WeightRef> weights,
+            Map<String, List<String>> leaves, boolean byBase) {
         Map<String, List<WeightRef>> byPath = new LinkedHashMap<>();
         for (WeightRef weight : weights) {
             String name = weight.name();
@@ -183,7 +195,7 @@ final class Keras2Weights {
             String[] segments = name.split("/");
             String target = null;
             for (int i = segments.length - 2; i >= 0 && target == null; i--) {
-                List<String> paths = leaves.get(segments[i]);
+                List<String> paths = leaves.get(byBase ? base(segments[i]) : segments[i]);
                 if (paths != null) {
                     if (paths.size() != 1) {
                         return null;
@@ -199,14 +211,25 @@ final class Keras2Weights {
         return byPath;
     }
 
-    private static void collectLeaves(Network network, Map<String, List<String>> leaves) {
+    private static void collectLeaves(Network network, Map<String, List<String>> leaves, boolean byBase) {
         for (Layer layer : network.layers()) {
             if (layer.nested() != null) {
-                collectLeaves(layer.nested(), leaves);
+                collectLeaves(layer.nested(), leaves, byBase);
             } else if (!layer.className().equals("InputLayer")) {
-                leaves.computeIfAbsent(layer.name(), k -> new ArrayList<>()).add(layer.path());
+                leaves.computeIfAbsent(byBase ? base(layer.name()) : layer.name(), k -> new ArrayList<>())
+                        .add(layer.path());
             }
         }
+    }
+
+    /** A layer name without Keras's uniquifying counter: {@code dense_12} to {@code dense}. */
+    private static String base(String name) {
+        int underscore = name.lastIndexOf('_');
+        if (underscore > 0 && underscore < name.length() - 1
+                && name.substring(underscore + 1).chars().allMatch(Character::isDigit)) {
+            return name.substring(0, underscore);
+        }
+        return name;
     }
 
     /** Manifest entries in model order (the order of {@link ParsedModel#layers()}). */

@@ -281,6 +281,15 @@ final class Keras3Weights {
                 byStoredName.putIfAbsent(stored, join(container, kid));
             }
         }
+        // kids by their name without the counter suffix, so that each class looks up its groups directly
+        Map<String, List<Map.Entry<String, Integer>>> byBase = new HashMap<>();
+        for (String kid : kids) {
+            Matcher m = COUNTED.matcher(kid);
+            if (m.matches() && m.group(2) != null) {
+                byBase.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Map.entry(kid, Integer.parseInt(m.group(2))));
+            }
+            byBase.computeIfAbsent(kid, k -> new ArrayList<>()).add(Map.entry(kid, 0));
+        }
         Map<String, List<Layer>> byClass = new LinkedHashMap<>();
         for (Layer layer : layers) {
             byClass.computeIfAbsent(layer.className(), k -> new ArrayList<>()).add(layer);
@@ -296,10 +305,10 @@ final class Keras3Weights {
             String base = snakeCase(entry.getKey());
             for (String candidate : List.of(snakeCase(entry.getKey()), snakeCaseTfKeras(entry.getKey()))) {
                 List<Map.Entry<String, Integer>> found = new ArrayList<>();
-                for (String kid : kids) {
-                    Integer suffix = suffix(kid, candidate);
+                for (Map.Entry<String, Integer> kid : byBase.getOrDefault(candidate, List.of())) {
+                    Integer suffix = suffix(kid.getKey(), candidate);
                     if (suffix != null) {
-                        found.add(Map.entry(kid, suffix));
+                        found.add(Map.entry(kid.getKey(), suffix));
                     }
                 }
                 if (!found.isEmpty()) {

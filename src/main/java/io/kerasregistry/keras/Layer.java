@@ -24,4 +24,15 @@ public record Layer(String name, String className, String path, JsonNode config,
     public Layer {
         calls = List.copyOf(calls);
     }
+
+    /**
+     * The Keras 2/3 class that {@link #className()} stands for. Class names are kept as written (a
+     * Keras 1 file says {@code Convolution2D}); this maps Keras 1 names and the aliases Keras kept to
+     * the class that defines the layer ({@code Convolution2D} and {@code AtrousConvolution2D} to
+     * {@code Conv2D}, {@code Deconvolution2D} to {@code Conv2DTranspose}, {@code MaxPool2D} to
+     * {@code MaxPooling2D}, ...). Other names, custom ones included, are returned unchanged.
+     */
+    public String canonicalClassName() {
+        return Keras1Config.canonicalClassName(className);
+    }
 }

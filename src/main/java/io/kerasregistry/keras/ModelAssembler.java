@@ -43,7 +43,7 @@ final class ModelAssembler {
             long count = params.getOrDefault(layer.path(), 0L);
             layers.add(new LayerSummary(layer.path(), layer.name(), layer.className(), layer.trainable(), count,
                     shapes == null ? null : shapes.describe(layer.path())));
-            if (weightsPresent && count == 0 && !layer.wrapped()
+            if (weightsPresent && count == 0 && !layer.wrapped() && !ancestorHoldsWeights(layer.path(), params)
                     && WEIGHTED.contains(Keras1Config.canonicalClassName(layer.className()))) {
                 findings.add(new Finding("MISSING_WEIGHTS", Finding.Severity.WARNING, "layer " + layer.path() + " ("
                         + layer.className() + ") has no weights in the file", layer.path()));
@@ -61,6 +61,16 @@ final class ModelAssembler {
                 trainingConfig, parsed.network(), layers, parsed.inputs(), outputs, objects.regularizers(),
                 objects.constraints(), objects.initializers(), distinct(objects.customObjects()),
                 List.copyOf(new LinkedHashSet<>(findings)), new WeightsManifest(weights));
+    }
+
+    /** A nested model whose weights could not be split onto its layers holds them itself. */
+    private static boolean ancestorHoldsWeights(String path, Map<String, Long> params) {
+        for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+            if (params.getOrDefault(path.substring(0, slash), 0L) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<CustomObjectRef> distinct(List<CustomObjectRef> refs) {

@@ -2,7 +2,6 @@ package io.kerasregistry.keras;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -46,9 +45,5 @@ record ParsedModel(String modelClass, @Nullable String modelName, boolean subcla
         String originalName(String attribute) {
             return originalNames.getOrDefault(attribute, attribute);
         }
-    }
-
-    Optional<WalkedLayer> layer(String path) {
-        return layers.stream().filter(l -> l.path().equals(path)).findFirst();
     }
 }

@@ -89,37 +89,48 @@ final class ShapeInference {
                 outputs.put(layer.path(), inputOverrides.get(layer.name()));
             }
         }
-        // a fixed point: graphs are acyclic, so each pass resolves at least one more layer
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            for (Layer layer : network.layers()) {
-                if (local.containsKey(layer.name())) {
-                    continue;
-                }
-                List<@Nullable Shape> result;
-                if (layer.calls().isEmpty()) {
-                    result = one(inputShape(layer.config()));
-                } else {
-                    Call call = layer.calls().get(0);
-                    List<@Nullable Shape> in = new ArrayList<>();
-                    boolean ready = true;
-                    for (TensorRef ref : call.inputs()) {
-                        List<@Nullable Shape> produced = local.get(ref.layer());
-                        if (produced == null) {
-                            ready = false;
-                            break;
-                        }
-                        in.add(ref.tensor() < produced.size() ? produced.get(ref.tensor()) : null);
+        // layers in dependency order of their first call (Kahn); a layer whose first call waits on
+        // its own later calls (A(B(A(x)))) is left without a shape
+        Map<String, Integer> waiting = new HashMap<>();
+        Map<String, List<Layer>> consumers = new HashMap<>();
+        java.util.ArrayDeque<Layer> ready = new java.util.ArrayDeque<>();
+        for (Layer layer : network.layers()) {
+            if (local.containsKey(layer.name())) {
+                continue;
+            }
+            java.util.Set<String> producers = new java.util.HashSet<>();
+            if (!layer.calls().isEmpty()) {
+                for (TensorRef ref : layer.calls().get(0).inputs()) {
+                    if (!local.containsKey(ref.layer()) && byName.containsKey(ref.layer())) {
+                        producers.add(ref.layer());
                     }
-                    if (!ready) {
-                        continue;
-                    }
-                    result = layer.nested() != null ? nested(layer, in) : layer(layer.className(), layer.config(), in);
                 }
-                local.put(layer.name(), result);
-                outputs.put(layer.path(), result);
-                progress = true;
+            }
+            producers.forEach(p -> consumers.computeIfAbsent(p, k -> new ArrayList<>()).add(layer));
+            waiting.put(layer.name(), producers.size());
+            if (producers.isEmpty()) {
+                ready.add(layer);
+            }
+        }
+        while (!ready.isEmpty()) {
+            Layer layer = ready.poll();
+            List<@Nullable Shape> result;
+            if (layer.calls().isEmpty()) {
+                result = one(inputShape(layer.config()));
+            } else {
+                List<@Nullable Shape> in = new ArrayList<>();
+                for (TensorRef ref : layer.calls().get(0).inputs()) {
+                    List<@Nullable Shape> produced = local.get(ref.layer());
+                    in.add(produced == null || ref.tensor() >= produced.size() ? null : produced.get(ref.tensor()));
+                }
+                result = layer.nested() != null ? nested(layer, in) : layer(layer.className(), layer.config(), in);
+            }
+            local.put(layer.name(), result);
+            outputs.put(layer.path(), result);
+            for (Layer consumer : consumers.getOrDefault(layer.name(), List.of())) {
+                if (waiting.merge(consumer.name(), -1, Integer::sum) == 0) {
+                    ready.add(consumer);
+                }
             }
         }
         List<@Nullable Shape> out = new ArrayList<>();
@@ -154,8 +165,8 @@ final class ShapeInference {
         return list;
     }
 
-    private static List<@Nullable Shape> layer(String className, JsonNode config, List<@Nullable Shape> in) {
-        if (in.isEmpty() || in.get(0) == null) {
+    private static List<@Nullable Shape> layer(@Nullable String className, JsonNode config, List<@Nullable Shape> in) {
+        if (className == null || in.isEmpty() || in.get(0) == null) {
             return one(null);
         }
         Shape x = in.get(0);

@@ -22,8 +22,10 @@ final class WeightChecks {
         if (model.era() == Era.KERAS1) {
             return; // Keras 1 stores per-gate arrays and Theano kernel layouts; checked by the engine
         }
+        java.util.Map<String, WalkedLayer> byPath = new java.util.HashMap<>();
+        model.layers().forEach(l -> byPath.putIfAbsent(l.path(), l));
         for (LayerWeights weights : manifest) {
-            WalkedLayer layer = model.layer(weights.layerPath()).orElse(null);
+            WalkedLayer layer = byPath.get(weights.layerPath());
             if (layer == null || layer.wrapped() || weights.weights().isEmpty()) {
                 continue;
             }
