@@ -35,7 +35,7 @@ final class CoreLayers {
         t.put("Embedding", CoreLayers::embedding);
         t.put("Rescaling", CoreLayers::rescaling);
         t.put("Normalization", CoreLayers::normalization);
-        t.put("ActivityRegularization", CoreLayers::identity);
+        t.put("ActivityRegularization", CoreLayers::activityRegularization);
     }
 
     /** Ops that map each input to one output and keep its mask. */
@@ -65,6 +65,28 @@ final class CoreLayers {
         }
         // random augmentation layers may store seed-generator state; it plays no part at inference
         return (LayerOp) (inputs, call, run) -> inputs;
+    }
+
+    /**
+     * The identity, plus the penalty {@code l1·Σ|x| + l2·Σx²} of its input, which Keras adds to
+     * {@code model.losses} as the layer's activity regularizer (per sample where that Keras divides).
+     */
+    static LayerOp activityRegularization(LayerContext ctx) {
+        double l1 = ctx.cfg.number("l1", 0.0);
+        double l2 = ctx.cfg.number("l2", 0.0);
+        boolean perSample = ctx.flavor().activityPenaltyPerSample();
+        String path = ctx.path;
+        return (inputs, call, run) -> {
+            for (Tensor t : inputs) {
+                double v = (l1 == 0 ? 0 : l1 * Penalties.sumAbs(t.value()))
+                        + (l2 == 0 ? 0 : l2 * Penalties.sumSquares(t.value()));
+                if (perSample && t.value().rank() > 0) {
+                    v /= t.value().size(0);
+                }
+                run.activityPenalties.add(new PenaltyTerm(path, "activity_regularizer", "ActivityRegularization", v));
+            }
+            return inputs;
+        };
     }
 
     static LayerOp dense(LayerContext ctx) {
