@@ -370,7 +370,6 @@ final class AttentionLayers {
         }
         String biasAxes = ctx.cfg.stringOrNull("bias_axes");
         UnaryOperator<INDArray> act = ctx.activation("activation", "linear");
-        Quantization.check(ctx);
         int n = biasAxes == null ? 1 : 2;
         if (ctx.weights.size() != n) {
             return ctx.invalid("expected " + n + " weights, the file has " + ctx.weights.size());

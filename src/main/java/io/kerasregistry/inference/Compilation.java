@@ -133,6 +133,7 @@ final class Compilation {
         LayerOp op;
         if (t != null) {
             int mark = ctx.issueMark();
+            DTypePolicies.check(ctx);
             op = t.translate(ctx);
             if (ctx.hasIssuesSince(mark)) {
                 op = null;

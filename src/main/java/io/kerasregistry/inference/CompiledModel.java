@@ -87,8 +87,4 @@ public final class CompiledModel {
         terms.addAll(rs.activityPenalties);
         return new ForwardResult(named, rs.layerOutputs, RegularizationPenalty.of(terms));
     }
-
-    Compilation compilation() {
-        return comp;
-    }
 }

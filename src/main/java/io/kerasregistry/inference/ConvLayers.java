@@ -104,7 +104,6 @@ final class ConvLayers {
         int groups = ctx.cfg.integer("groups", 1);
         boolean bias = useBias(ctx);
         UnaryOperator<INDArray> act = ctx.activation("activation", "linear");
-        Quantization.check(ctx);
         boolean keras1 = ctx.flavor().major() == 1;
         if (filters <= 0 || groups <= 0 || filters % groups != 0) {
             return ctx.invalid("filters=" + filters + " is not a positive multiple of groups=" + groups);
@@ -174,7 +173,6 @@ final class ConvLayers {
         int mult = ctx.cfg.integer("depth_multiplier", 1);
         boolean bias = useBias(ctx);
         UnaryOperator<INDArray> act = ctx.activation("activation", "linear");
-        Quantization.check(ctx);
         if (!ctx.expectWeights(bias ? new long[][] {kernelShape(g.kernel(), -1, mult), {-1}}
                 : new long[][] {kernelShape(g.kernel(), -1, mult)})) {
             return null;
@@ -239,7 +237,6 @@ final class ConvLayers {
         boolean bias = useBias(ctx);
         UnaryOperator<INDArray> act = ctx.activation("activation", "linear");
         int[] outputPadding = ctx.cfg.has("output_padding") ? ctx.cfg.ints("output_padding", rank, 0) : null;
-        Quantization.check(ctx);
         if (ctx.flavor().major() == 1) {
             return ctx.unsupported("Keras 1 transposed convolution");
         }

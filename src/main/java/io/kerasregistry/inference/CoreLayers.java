@@ -35,7 +35,7 @@ final class CoreLayers {
         t.put("Embedding", CoreLayers::embedding);
         t.put("Rescaling", CoreLayers::rescaling);
         t.put("Normalization", CoreLayers::normalization);
-        t.put("ActivityRegularization", CoreLayers::identity);
+        t.put("ActivityRegularization", CoreLayers::activityRegularization);
     }
 
     /** Ops that map each input to one output and keep its mask. */
@@ -67,11 +67,32 @@ final class CoreLayers {
         return (LayerOp) (inputs, call, run) -> inputs;
     }
 
+    /**
+     * The identity, plus the penalty {@code l1·Σ|x| + l2·Σx²} of its input, which Keras adds to
+     * {@code model.losses} as the layer's activity regularizer (per sample where that Keras divides).
+     */
+    static LayerOp activityRegularization(LayerContext ctx) {
+        double l1 = ctx.cfg.number("l1", 0.0);
+        double l2 = ctx.cfg.number("l2", 0.0);
+        boolean perSample = ctx.flavor().activityPenaltyPerSample();
+        String path = ctx.path;
+        return (inputs, call, run) -> {
+            for (Tensor t : inputs) {
+                double v = (l1 == 0 ? 0 : l1 * Penalties.sumAbs(t.value()))
+                        + (l2 == 0 ? 0 : l2 * Penalties.sumSquares(t.value()));
+                if (perSample && t.value().rank() > 0) {
+                    v /= t.value().size(0);
+                }
+                run.activityPenalties.add(new PenaltyTerm(path, "activity_regularizer", "ActivityRegularization", v));
+            }
+            return inputs;
+        };
+    }
+
     static LayerOp dense(LayerContext ctx) {
         int units = ctx.cfg.integer("units", ctx.cfg.integer("output_dim", -1));
         boolean useBias = ctx.cfg.bool("use_bias", ctx.cfg.bool("bias", true));
         UnaryOperator<INDArray> act = ctx.activation("activation", "linear");
-        Quantization.check(ctx);
         if (!ctx.expectWeights(useBias ? new long[][] {{-1, units}, {units}} : new long[][] {{-1, units}})) {
             return null;
         }
@@ -187,7 +208,6 @@ final class CoreLayers {
         int inputDim = ctx.cfg.integer("input_dim", -1);
         int outputDim = ctx.cfg.integer("output_dim", -1);
         boolean maskZero = ctx.cfg.bool("mask_zero", false);
-        Quantization.check(ctx);
         if (!ctx.expectWeights(new long[] {inputDim, outputDim})) {
             return null;
         }

@@ -1,9 +1,7 @@
 package io.kerasregistry.inference;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -180,14 +178,6 @@ final class Einsum {
         long s = 1;
         for (char c : axes) {
             s *= a.size(letters.indexOf(c));
-        }
-        return s;
-    }
-
-    Set<Character> outputLetters() {
-        Set<Character> s = new LinkedHashSet<>();
-        for (char c : out.toCharArray()) {
-            s.add(c);
         }
         return s;
     }

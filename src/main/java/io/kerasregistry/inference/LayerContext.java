@@ -3,8 +3,6 @@ package io.kerasregistry.inference;
 import io.kerasregistry.inference.UnsupportedModelFeaturesException.Issue;
 import io.kerasregistry.inference.UnsupportedModelFeaturesException.Kind;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -136,13 +134,5 @@ final class LayerContext {
         String cn = layerSpec.path("class_name").asString("");
         JsonNode config = layerSpec.path("config");
         return comp.translate(cn, innerPath, config, innerWeights, null);
-    }
-
-    Optional<CustomLayer> customLayer(String name) {
-        return comp.custom.layer(name);
-    }
-
-    List<Issue> issues() {
-        return comp.issues;
     }
 }

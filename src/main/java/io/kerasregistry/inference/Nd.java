@@ -40,10 +40,6 @@ final class Nd {
         return contiguous(x).reshape('c', shape);
     }
 
-    static long[] shape(INDArray x) {
-        return x.shape();
-    }
-
     private static INDArrayIndex[] all(int rank) {
         INDArrayIndex[] idx = new INDArrayIndex[rank];
         Arrays.fill(idx, NDArrayIndex.all());
@@ -243,10 +239,6 @@ final class Nd {
 
     static INDArray ones(long... shape) {
         return Nd4j.ones(DataType.FLOAT, shape);
-    }
-
-    static INDArray scalarLike(double v) {
-        return Nd4j.scalar(DataType.FLOAT, v);
     }
 
     /** Moves {@code axis} to the end; a view. */

@@ -2,7 +2,6 @@ package io.kerasregistry.inference;
 
 import io.kerasregistry.inference.UnsupportedModelFeaturesException.Issue;
 import io.kerasregistry.inference.UnsupportedModelFeaturesException.Kind;
-import io.kerasregistry.keras.RegularizerKind;
 import io.kerasregistry.keras.RegularizerRef;
 import java.util.List;
 import java.util.Optional;
@@ -122,9 +121,5 @@ final class Penalties {
         return attribute.endsWith("_regularizer")
                 ? attribute.substring(0, attribute.length() - "_regularizer".length())
                 : attribute;
-    }
-
-    static boolean isKnownKind(RegularizerKind k) {
-        return k != null;
     }
 }

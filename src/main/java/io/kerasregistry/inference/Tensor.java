@@ -14,8 +14,4 @@ record Tensor(INDArray value, @Nullable INDArray mask) {
     static Tensor of(INDArray value) {
         return new Tensor(value, null);
     }
-
-    Tensor withValue(INDArray v) {
-        return new Tensor(v, mask);
-    }
 }

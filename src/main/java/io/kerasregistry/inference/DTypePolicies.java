@@ -3,12 +3,14 @@ package io.kerasregistry.inference;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Keras 3 quantized layers store int8/float8 weights with scales under a quantized dtype policy;
- * their weights are not the float kernels the translators expect, so they are refused by name.
+ * A layer's dtype policy, where it changes the numbers. Quantized layers (Keras 3) store int8/int4/float8
+ * weights with scales, not the float kernels the translators read; half-precision policies
+ * ({@code mixed_float16}, {@code bfloat16}) make Keras compute in 16 bits, which float32 does not
+ * reproduce within the parity tolerance. Both are refused rather than approximated.
  */
-final class Quantization {
+final class DTypePolicies {
 
-    private Quantization() {
+    private DTypePolicies() {
     }
 
     static void check(LayerContext ctx) {
@@ -22,7 +24,7 @@ final class Quantization {
             policy = dtype.asString();
         }
         if (policy != null && (policy.contains("Quantized") || policy.startsWith("int8") || policy.startsWith("int4")
-                || policy.startsWith("float8") || policy.startsWith("gptq"))) {
+                || policy.startsWith("float8") || policy.startsWith("gptq") || policy.contains("float16"))) {
             ctx.unsupported("dtype=" + policy);
         }
         JsonNode q = ctx.cfg.raw("quantization_config");
