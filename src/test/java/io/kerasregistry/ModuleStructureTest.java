@@ -30,7 +30,7 @@ class ModuleStructureTest {
             "expression", Set.of(),
             "inference", Set.of("keras", "expression"),
             "storage", Set.of("common"),
-            "audit", Set.of("common"),
+            "audit", Set.of("common", "api"),
             "access", Set.of("common", "audit", "api"),
             "customobjects", Set.of("keras", "common", "audit", "api", "expression", "inference"),
             "validation", Set.of("registry", "storage", "keras", "inference", "customobjects", "common", "audit", "api",

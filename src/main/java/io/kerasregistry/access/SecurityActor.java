@@ -18,4 +18,11 @@ class SecurityActor implements CurrentActor {
         }
         return authentication.getName();
     }
+
+    @Override
+    public boolean isAdmin() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals(Role.ADMIN.authority()));
+    }
 }

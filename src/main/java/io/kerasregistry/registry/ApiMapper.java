@@ -1,5 +1,7 @@
 package io.kerasregistry.registry;
 
+import io.kerasregistry.api.model.ApprovalStateDto;
+import io.kerasregistry.api.model.ApprovalStatusDto;
 import io.kerasregistry.api.model.ModelFormatDto;
 import io.kerasregistry.api.model.ModelVersionDto;
 import io.kerasregistry.api.model.RegisteredModelDto;
@@ -31,8 +33,18 @@ final class ApiMapper {
         ValidationStateDto validation = new ValidationStateDto(
                 ValidationStatusDto.fromValue(version.validation().status().name()), utc(version.validation().updatedAt()));
         validation.setSummary(version.validation().summary());
+        ApprovalStateDto approval = new ApprovalStateDto(ApprovalStatusDto.fromValue(version.approval().status().name()));
+        if (version.approval().updatedAt() != null) {
+            approval.setUpdatedAt(utc(version.approval().updatedAt()));
+        }
+        approval.setBy(version.approval().by());
+        approval.setComment(version.approval().comment());
         ModelVersionDto dto = new ModelVersionDto(version.modelName(), version.version(), version.blobSha256(),
-                version.sizeBytes(), ModelFormatDto.fromValue(version.format().name()), utc(version.createdAt()), validation);
+                version.sizeBytes(), ModelFormatDto.fromValue(version.format().name()), utc(version.createdAt()), validation,
+                approval, version.archived());
+        if (version.archivedAt() != null) {
+            dto.setArchivedAt(utc(version.archivedAt()));
+        }
         dto.setFileName(version.fileName());
         dto.setCreatedBy(version.createdBy());
         ModelVersion.Description d = version.description();

@@ -23,7 +23,8 @@ class VersionRepository {
                    v.architecture_sha256, v.file_name, v.created_at, v.created_by,
                    v.keras_version, v.backend, v.model_class, v.subclassed, v.param_count, v.trainable_param_count,
                    v.inputs::text AS inputs, v.outputs::text AS outputs,
-                   v.validation_status, v.validation_updated_at, v.validation_summary, v.reference_sha256
+                   v.validation_status, v.validation_updated_at, v.validation_summary, v.reference_sha256,
+                   v.approval_status, v.approval_updated_at, v.approval_by, v.approval_comment, v.archived_at
             FROM model_version v
             JOIN registered_model m ON m.id = v.model_id
             JOIN blob b ON b.sha256 = v.blob_sha256""";
@@ -50,6 +51,51 @@ class VersionRepository {
                 .param("file", fileName)
                 .param("by", createdBy)
                 .query(Long.class).single();
+    }
+
+    /** The newest version, or the newest in the given approval state (never an archived one then). */
+    Optional<ModelVersion> latest(long modelId, @Nullable ApprovalStatus approval) {
+        if (approval == null) {
+            return jdbc.sql(SELECT + " WHERE v.model_id = :model ORDER BY v.version DESC LIMIT 1")
+                    .param("model", modelId).query(this::map).optional();
+        }
+        return jdbc.sql(SELECT + " WHERE v.model_id = :model AND v.approval_status = :approval AND v.archived_at IS NULL "
+                        + "ORDER BY v.version DESC LIMIT 1")
+                .param("model", modelId).param("approval", approval.name()).query(this::map).optional();
+    }
+
+    /** Locks the version row for the rest of the transaction: concurrent decisions on it queue. */
+    void lock(long versionId) {
+        jdbc.sql("SELECT id FROM model_version WHERE id = :id FOR UPDATE").param("id", versionId).query(Long.class).single();
+    }
+
+    void setApproval(long versionId, ApprovalStatus status, String by, String comment) {
+        jdbc.sql("UPDATE model_version SET approval_status = :status, approval_by = :by, approval_comment = :comment, "
+                        + "approval_updated_at = now() WHERE id = :id")
+                .param("status", status.name()).param("by", by).param("comment", comment).param("id", versionId).update();
+        jdbc.sql("INSERT INTO approval_decision (version_id, decision, comment, decided_by) VALUES (:id, :d, :c, :by)")
+                .param("id", versionId).param("d", status.name()).param("c", comment).param("by", by).update();
+    }
+
+    void setArchived(long versionId, boolean archived, String by) {
+        if (archived) {
+            jdbc.sql("UPDATE model_version SET archived_at = now(), archived_by = :by WHERE id = :id")
+                    .param("id", versionId).param("by", by).update();
+        } else {
+            jdbc.sql("UPDATE model_version SET archived_at = NULL, archived_by = NULL WHERE id = :id")
+                    .param("id", versionId).update();
+        }
+    }
+
+    record Decision(String decision, String comment, String decidedBy, java.time.Instant decidedAt) {
+    }
+
+    List<Decision> decisions(long versionId) {
+        return jdbc.sql("SELECT decision, comment, decided_by, decided_at FROM approval_decision WHERE version_id = :id ORDER BY id")
+                .param("id", versionId)
+                .query((rs, i) -> new Decision(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant()))
+                .list();
     }
 
     void setReference(long versionId, String sha256) {
@@ -109,6 +155,14 @@ class VersionRepository {
                 new ModelVersion.Validation(ValidationStatus.valueOf(rs.getString("validation_status")),
                         rs.getObject("validation_updated_at", OffsetDateTime.class).toInstant(),
                         rs.getString("validation_summary")),
-                rs.getString("reference_sha256"));
+                rs.getString("reference_sha256"),
+                new ModelVersion.Approval(ApprovalStatus.valueOf(rs.getString("approval_status")),
+                        instant(rs, "approval_updated_at"), rs.getString("approval_by"), rs.getString("approval_comment")),
+                instant(rs, "archived_at"));
+    }
+
+    private static java.time.@Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 }

@@ -42,7 +42,7 @@ class ValidationSupervisor implements SmartLifecycle {
     private final io.kerasregistry.registry.VersionService versions;
     private final io.kerasregistry.registry.VersionValidationState state;
     private final String id = UUID.randomUUID().toString();
-    private final ChildTracker children = new ChildTracker();
+    private ChildTracker children = new ChildTracker();
     private final List<Thread> slots = new ArrayList<>();
     private ScheduledExecutorService heartbeat;
     private Path workDirectory;
@@ -74,6 +74,9 @@ class ValidationSupervisor implements SmartLifecycle {
         transaction.executeWithoutResult(s -> workers.register(id, host(), ProcessHandle.current().pid(),
                 role.role().name(), properties.workers()));
         running = true;
+        // a stopped context can be started again (the test context cache pauses contexts)
+        children = new ChildTracker();
+        slots.clear();
         for (int i = 0; i < properties.workers(); i++) {
             slots.add(startSlot(i));
         }

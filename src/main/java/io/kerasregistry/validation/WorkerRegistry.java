@@ -27,7 +27,8 @@ class WorkerRegistry {
     }
 
     void register(String id, String host, long pid, String role, int slots) {
-        jdbc.sql("INSERT INTO validation_worker (id, host, pid, role, slots) VALUES (:id, :host, :pid, :role, :slots)")
+        jdbc.sql("INSERT INTO validation_worker (id, host, pid, role, slots) VALUES (:id, :host, :pid, :role, :slots) "
+                        + "ON CONFLICT (id) DO UPDATE SET stopped_at = NULL, heartbeat_at = now(), slots = EXCLUDED.slots")
                 .param("id", id).param("host", host).param("pid", pid).param("role", role).param("slots", slots).update();
     }
 
