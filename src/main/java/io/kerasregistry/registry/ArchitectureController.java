@@ -13,6 +13,7 @@ import io.kerasregistry.api.model.RegularizerDto;
 import io.kerasregistry.api.model.RegularizerKindDto;
 import io.kerasregistry.common.RegistryException;
 import java.util.Map;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -95,6 +96,7 @@ class ArchitectureController implements ArchitectureApi {
     @Override
     public ResponseEntity<String> getSummary(String name, Integer version) {
         ModelVersion v = versions.get(name, version);
-        return ResponseEntity.ok(SummaryText.render(v, descriptions.layers(v.id()), descriptions.regularizers(v.id())));
+        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+                .body(SummaryText.render(v, descriptions.layers(v.id()), descriptions.regularizers(v.id())));
     }
 }

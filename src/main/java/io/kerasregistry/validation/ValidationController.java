@@ -1,6 +1,12 @@
 package io.kerasregistry.validation;
 
 import io.kerasregistry.api.ValidationApi;
+import io.kerasregistry.api.model.GetCapabilities200ResponseDto;
+import io.kerasregistry.api.model.ImplementationDto;
+import io.kerasregistry.api.model.ModelFormatDto;
+import io.kerasregistry.inference.Capabilities;
+import java.util.ArrayList;
+import java.util.Arrays;
 import io.kerasregistry.api.model.ListValidationWorkers200ResponseDto;
 import io.kerasregistry.api.model.ListValidations200ResponseDto;
 import io.kerasregistry.api.model.ValidationReportDto;
@@ -82,6 +88,14 @@ class ValidationController implements ValidationApi {
         return ResponseEntity.ok(toDto(reports.latest(v.id()).orElseThrow(() -> RegistryException.notFound(
                 "version " + version + " of '" + name + "' has not been validated yet (status "
                         + v.validation().status() + ")"))));
+    }
+
+    /** {@link Capabilities} imports nothing from ND4J: answering loads no native code into this process. */
+    @Override
+    public ResponseEntity<GetCapabilities200ResponseDto> getCapabilities() {
+        return ResponseEntity.ok(new GetCapabilities200ResponseDto(new ArrayList<>(Capabilities.layerClasses()),
+                new ArrayList<>(Capabilities.activations()), new ArrayList<>(Capabilities.regularizers()),
+                Arrays.asList(ModelFormatDto.values()), Arrays.asList(ImplementationDto.values())));
     }
 
     @Override
