@@ -186,7 +186,7 @@ class JobRunner {
                 version.architectureSha256() == null ? null : blobs.pathOf(version.architectureSha256()).toString(),
                 version.referenceSha256() == null ? null : blobs.pathOf(version.referenceSha256()).toString(),
                 properties.safeMode(), properties.batch(), properties.seed(), properties.absoluteTolerance(),
-                properties.relativeTolerance(), entries, Path.of(role.pluginsPath()).toAbsolutePath().toString());
+                properties.relativeTolerance(), entries, Path.of(role.plugins().path()).toAbsolutePath().toString());
     }
 
     /** Validating damaged bytes would report on a model nobody uploaded. */
