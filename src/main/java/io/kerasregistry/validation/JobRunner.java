@@ -160,6 +160,12 @@ class JobRunner {
 
     private void complete(Job job, ModelVersion version, WorkerReport report, String worker, Instant started,
             Instant finished) {
+        if (versions.findById(version.id()).isEmpty()) {
+            // the model was deleted while its version was being validated; its job went with it
+            log.info("{} version {} was deleted during its validation; the result is dropped", version.modelName(),
+                    version.version());
+            return;
+        }
         transaction.executeWithoutResult(s -> {
             long reportId = reports.insert(version.id(), job.id(), job.attempt(), report, worker, started, finished);
             queue.finish(job.id(), report.status().equals("ERROR") ? report.summary() : null);
