@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 final class SummaryText {
 
-    private static final int LAYER = 44;
+    private static final int LAYER = 52;
     private static final int SHAPE = 24;
     private static final int PARAMS = 14;
 

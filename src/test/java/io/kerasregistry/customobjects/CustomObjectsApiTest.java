@@ -95,6 +95,25 @@ class CustomObjectsApiTest {
         assertThat(status("gadget", "a", "{\"implementation\":\"INFERENCE_IDENTITY\"}")).isEqualTo(400);
         assertThat(status("layer", "has space", "{\"implementation\":\"INFERENCE_IDENTITY\"}")).isEqualTo(400);
         assertThat(status("layer", "a", "{\"implementation\":\"MAGIC\"}")).isEqualTo(400);
+        assertThat(status("regularizer", "a", "{\"implementation\":\"INFERENCE_IDENTITY\"}")).isEqualTo(400);
+        assertThat(status("activation", "a", "{\"implementation\":\"ALIAS\",\"alias\":\"softplu\"}")).isEqualTo(400);
+        assertThat(status("regularizer", "a", "{\"implementation\":\"ALIAS\",\"alias\":{\"class_name\":\"L3\"}}"))
+                .isEqualTo(400);
+        assertThat(status("regularizer", "a", "{\"implementation\":\"EXPRESSION\",\"expression\":\"abs(w)\"}"))
+                .as("a regularizer must reduce to a number").isEqualTo(400);
+        assertThat(status("activation", "a", "{\"implementation\":\"EXPRESSION\",\"expression\":\"w * 2\"}"))
+                .as("an activation is a function of x").isEqualTo(400);
+    }
+
+    @Test
+    void anExpressionThatDoesNotParseIsRefusedNamingWhere() {
+        HttpResponse<byte[]> response = api.putJson("/api/v1/custom-objects/regularizer/broken",
+                "{\"implementation\":\"EXPRESSION\",\"expression\":\"0.01 * sum(abs(w)\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode problem = HttpApi.json(response);
+        assertThat(problem.get("detail").asString()).contains("column");
+        assertThat(problem.get("expressionProblems").get(0).get("column").asInt()).isPositive();
     }
 
     @Test
