@@ -2,6 +2,7 @@ package io.kerasregistry.customobjects;
 
 import io.kerasregistry.audit.AuditLog;
 import io.kerasregistry.audit.CurrentActor;
+import io.kerasregistry.common.EntityTags;
 import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
 import java.time.Instant;
@@ -110,13 +111,7 @@ public class CustomObjectCatalogue {
     }
 
     private static boolean matches(String ifMatch, CustomObjectDefinition current) {
-        for (String tag : ifMatch.split(",")) {
-            String t = tag.trim();
-            if (t.equals("*") || t.equals(current.etag())) {
-                return true;
-            }
-        }
-        return false;
+        return EntityTags.matchesStrongly(ifMatch, current.etag());
     }
 
     private static RegistryException preconditionFailed(CatalogueKind kind, String name, CustomObjectDefinition current) {

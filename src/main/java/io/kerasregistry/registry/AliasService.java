@@ -2,6 +2,7 @@ package io.kerasregistry.registry;
 
 import io.kerasregistry.audit.AuditLog;
 import io.kerasregistry.audit.CurrentActor;
+import io.kerasregistry.common.EntityTags;
 import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
 import java.time.Instant;
@@ -133,13 +134,7 @@ class AliasService {
     }
 
     private static boolean matches(String ifMatch, AliasRepository.Alias current) {
-        for (String tag : ifMatch.split(",")) {
-            String t = tag.trim();
-            if (t.equals("*") || t.equals(current.etag())) {
-                return true;
-            }
-        }
-        return false;
+        return EntityTags.matchesStrongly(ifMatch, current.etag());
     }
 
     private static RegistryException preconditionFailed(String alias, AliasRepository.@Nullable Alias current) {

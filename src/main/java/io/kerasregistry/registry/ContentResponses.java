@@ -1,5 +1,6 @@
 package io.kerasregistry.registry;
 
+import io.kerasregistry.common.EntityTags;
 import io.kerasregistry.common.ProblemType;
 import io.kerasregistry.common.RegistryException;
 import io.kerasregistry.storage.BlobContent;
@@ -54,7 +55,7 @@ public class ContentResponses {
         headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
         headers.set(HttpHeaders.CACHE_CONTROL, "private, max-age=0, must-revalidate");
         headers.set("Keras-Registry-Version", Integer.toString(version.version()));
-        if (request.ifNoneMatch() != null && matchesAny(request.ifNoneMatch(), blob.sha256())) {
+        if (request.ifNoneMatch() != null && EntityTags.matchesWeakly(request.ifNoneMatch(), etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).headers(headers).build();
         }
         String fileName = version.fileName() != null ? version.fileName()
@@ -142,21 +143,5 @@ public class ContentResponses {
         return new RegistryException(ProblemType.RANGE_NOT_SATISFIABLE,
                 "the requested range lies outside the content of " + size + " bytes")
                 .withHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
-    }
-
-    private static boolean matchesAny(String ifNoneMatch, String sha256) {
-        for (String tag : ifNoneMatch.split(",")) {
-            String t = tag.trim();
-            if (t.equals("*")) {
-                return true;
-            }
-            if (t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.equals("\"" + sha256 + "\"")) {
-                return true;
-            }
-        }
-        return false;
     }
 }
