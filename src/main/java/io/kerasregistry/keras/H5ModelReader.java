@@ -27,6 +27,7 @@ final class H5ModelReader {
     KerasModel read(Path file) {
         try (Hdf5File h5 = Hdf5File.open(FileRegion.ofFile(file), "HDF5 file")) {
             Group root = h5.root();
+            h5.requireAcyclic(root, limits.maxWeights() + 4 * limits.maxLayers() + 1_000);
             String modelConfig = h5.stringAttribute(root, "model_config");
             if (modelConfig == null) {
                 throw notAFullModel(h5);

@@ -88,6 +88,9 @@ final class Hdf5File implements AutoCloseable {
         return region;
     }
 
+    /** Deeper than any Keras layout: Keras 3 nests a few groups per nested model. */
+    private static final int MAX_GROUP_DEPTH = 256;
+
     /** Runs a jhdf call, turning anything it throws into a {@link CorruptModelException}. */
     <T> T call(String what, Supplier<T> action) {
         return guard(description, what, action);
@@ -135,6 +138,43 @@ final class Hdf5File implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Refuses a file in which a group contains one of its own ancestors (a hard link back up). HDF5
+     * allows it and Keras never writes it; whatever walks such a tree trusting it never ends. Groups
+     * reached twice by different paths are walked once, so a lattice of shared groups stays linear.
+     */
+    void requireAcyclic(Group root, int maxNodes) {
+        call("walking the groups of " + root.getPath(), () -> {
+            walk(root, new java.util.HashSet<>(), new java.util.HashSet<>(), new int[] {maxNodes}, 0);
+            return null;
+        });
+    }
+
+    private void walk(Group group, java.util.Set<Long> ancestors, java.util.Set<Long> done, int[] budget, int depth) {
+        long address = group.getAddress();
+        if (depth > MAX_GROUP_DEPTH) {
+            throw new ModelLimitExceededException(description + ": groups nested more than " + MAX_GROUP_DEPTH
+                    + " deep at " + group.getPath());
+        }
+        ancestors.add(address);
+        for (Node node : group.getChildren().values()) {
+            if (--budget[0] < 0) {
+                throw new ModelLimitExceededException(description + " holds more HDF5 objects than the limit");
+            }
+            if (node.isLink() || !(node instanceof Group child)) {
+                continue;
+            }
+            if (ancestors.contains(child.getAddress())) {
+                throw new CorruptModelException(description + ": group " + child.getPath()
+                        + " is a hard link to its own ancestor (a loop in the HDF5 group tree)");
+            }
+            if (done.add(child.getAddress())) {
+                walk(child, ancestors, done, budget, depth + 1);
+            }
+        }
+        ancestors.remove(address);
+    }
+
     List<Node> children(Group group) {
         return call("listing group " + group.getPath(), () -> {
             List<Node> nodes = new ArrayList<>();
@@ -160,13 +200,13 @@ final class Hdf5File implements AutoCloseable {
             }
             Object data = attribute.getData();
             if (data instanceof String s) {
-                return s;
+                return utf8(s, node, name);
             }
             if (data instanceof String[] array && array.length == 1) {
-                return array[0];
+                return utf8(array[0], node, name);
             }
             if (data instanceof byte[] bytes) {
-                return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                return utf8(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), node, name);
             }
             throw new CorruptModelException(description + ": attribute " + name + " of " + node.getPath()
                     + " is not a string");
@@ -206,13 +246,28 @@ final class Hdf5File implements AutoCloseable {
         }
         Object data = attribute.getData();
         if (data instanceof String s) {
-            return List.of(s);
+            return List.of(utf8(s, node, name));
         }
         if (data instanceof String[] array) {
+            for (String s : array) {
+                utf8(s, node, name);
+            }
             return Arrays.asList(array);
         }
         throw new CorruptModelException(description + ": attribute " + name + " of " + node.getPath()
                 + " is not a list of strings");
+    }
+
+    /**
+     * jhdf decodes strings leniently, so bytes that are not UTF-8 arrive as U+FFFD; Keras only writes
+     * UTF-8, and a name that means different things to different decoders is refused.
+     */
+    private String utf8(String value, Node node, String name) {
+        if (value.indexOf('\uFFFD') >= 0) {
+            throw new CorruptModelException(description + ": attribute " + name + " of " + node.getPath()
+                    + " is not valid UTF-8");
+        }
+        return value;
     }
 
     DatasetInfo describe(Dataset dataset, KerasReadLimits limits) {

@@ -48,7 +48,13 @@ final class Keras2Weights {
                     + " has no layer_names attribute");
         }
         List<FileGroup> groups = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String name : layerNames) {
+            // Keras matches layer_names to layers one to one and refuses a count mismatch
+            if (!seen.add(name)) {
+                throw new CorruptModelException(h5.description() + ": layer_names lists layer " + name
+                        + " more than once");
+            }
             Node node = h5.child(group, name);
             if (!(node instanceof Group layerGroup)) {
                 throw new CorruptModelException(h5.description() + ": layer group " + name

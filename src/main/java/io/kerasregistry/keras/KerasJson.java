@@ -61,7 +61,15 @@ final class KerasJson {
         if (utf8.length > limits.maxJsonBytes()) {
             throw tooLarge(what, utf8.length);
         }
-        return parse(new String(utf8, StandardCharsets.UTF_8), what);
+        try {
+            // Python's json.dumps writes UTF-8; bytes that are not are refused, never replaced
+            return parse(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(utf8)).toString(), what);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CorruptModelException(what + " is not valid UTF-8");
+        }
     }
 
     private ModelLimitExceededException tooLarge(String what, long size) {

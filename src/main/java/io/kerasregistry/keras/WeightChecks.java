@@ -40,7 +40,11 @@ final class WeightChecks {
         switch (className) {
             case "Dense" -> {
                 Long units = integer(config, "units");
-                if (units != null && first.size() >= 2 && last(first) != units) {
+                if (first.size() != 2) {
+                    throw new CorruptModelException("layer " + layer.path() + " (" + layer.className() + "): weight "
+                            + weights.get(0).name() + " has shape " + first + ", but a Dense kernel is 2-D");
+                }
+                if (units != null && last(first) != units) {
                     throw contradiction(layer, weights.get(0), "units=" + units);
                 }
                 if (units != null && weights.size() >= 2 && ConfigReader.flag(config, "use_bias", true)
