@@ -18,6 +18,7 @@ public enum ProblemType {
     CONFLICT(409, "Conflict"),
     PRECONDITION_FAILED(412, "Precondition failed"),
     UPLOAD_TOO_LARGE(413, "Upload too large"),
+    REQUEST_TOO_LARGE(413, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     NOT_A_MODEL_FILE(415, "Not a Keras model file"),
     RANGE_NOT_SATISFIABLE(416, "Range not satisfiable"),

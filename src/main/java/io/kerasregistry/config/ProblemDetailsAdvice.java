@@ -76,6 +76,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
             HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        RegistryException registry = registryCause(ex);
+        if (registry != null) {
+            // a body cut off at its size limit while a message converter was reading it
+            ResponseEntity<ProblemDetail> answer = registry(registry, ((ServletWebRequest) request).getRequest());
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders()).body(answer.getBody());
+        }
         ProblemType type = typeFor(statusCode);
         String detail = body instanceof ProblemDetail pd && pd.getDetail() != null ? pd.getDetail() : ex.getMessage();
         HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
@@ -91,6 +97,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         out.addAll(headers);
         out.setContentType(PROBLEM);
         return ResponseEntity.status(statusCode).headers(out).body(problem);
+    }
+
+    private static @Nullable RegistryException registryCause(Throwable ex) {
+        for (Throwable t = ex.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof RegistryException registry) {
+                return registry;
+            }
+        }
+        return null;
     }
 
     private static List<Map<String, String>> fieldErrors(Exception ex) {
