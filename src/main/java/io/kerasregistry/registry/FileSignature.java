@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -18,6 +19,7 @@ enum FileSignature {
     HDF5, ZIP;
 
     private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] LFS_POINTER = "version https://git-lfs".getBytes(StandardCharsets.US_ASCII);
     private static final int ZIP_LOCAL_HEADER = 0x04034b50;
     private static final int ZIP_END_OF_CENTRAL_DIRECTORY = 0x06054b50;
     /** End record (22 bytes) plus the longest comment. */
@@ -42,6 +44,10 @@ enum FileSignature {
                 checkZipEnd(channel, size, description);
                 return ZIP;
             }
+            if (startsWith(read(channel, 0, Math.min(LFS_POINTER.length, size)), LFS_POINTER)) {
+                throw new RegistryException(ProblemType.NOT_A_MODEL_FILE, description + " is a Git LFS pointer, "
+                        + "not the model it stands for: fetch it with git lfs pull");
+            }
             throw new RegistryException(ProblemType.NOT_A_MODEL_FILE, description
                     + " is neither HDF5 (.h5) nor a ZIP archive (.keras): its first bytes are " + hex(read(channel, 0, Math.min(8, size))));
         }
@@ -53,7 +59,7 @@ enum FileSignature {
         if (superblock.remaining() < 12) {
             throw truncated(description, "its HDF5 superblock is incomplete");
         }
-        int version = superblock.get(8);
+        int version = superblock.get(8) & 0xff;
         int offsetSize;
         int endOfFileField;
         if (version == 0 || version == 1) {
@@ -63,8 +69,9 @@ enum FileSignature {
             offsetSize = superblock.get(9);
             endOfFileField = 12 + 2 * offsetSize;
         } else {
-            throw new RegistryException(ProblemType.CORRUPT_MODEL,
-                    description + " has an HDF5 superblock of unknown version " + version);
+            // as the reader answers it: a version HDF5 may define one day is unsupported, not damage
+            throw new RegistryException(ProblemType.UNSUPPORTED_MODEL,
+                    description + " has an HDF5 superblock version " + version + ", which is not supported");
         }
         if (offsetSize != 2 && offsetSize != 4 && offsetSize != 8) {
             throw new RegistryException(ProblemType.CORRUPT_MODEL,
@@ -97,6 +104,10 @@ enum FileSignature {
 
     private static RegistryException truncated(String description, String why) {
         return new RegistryException(ProblemType.CORRUPT_MODEL, description + " is truncated: " + why);
+    }
+
+    private static boolean startsWith(ByteBuffer head, byte[] prefix) {
+        return head.remaining() == prefix.length && head.equals(ByteBuffer.wrap(prefix));
     }
 
     private static ByteBuffer read(FileChannel channel, long position, long length) throws IOException {
