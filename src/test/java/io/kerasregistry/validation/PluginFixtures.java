@@ -29,6 +29,7 @@ final class PluginFixtures {
 
     static final String SLEEPING = "io.kerasregistry.validation.plugins.SleepingLayer";
     static final String SEGFAULT = "io.kerasregistry.validation.plugins.SegfaultLayer";
+    static final String ALLOCATING = "io.kerasregistry.validation.plugins.AllocatingLayer";
 
     private PluginFixtures() {
     }
@@ -42,7 +43,7 @@ final class PluginFixtures {
             Files.createDirectories(folder);
             Path jar = folder.resolve("test-layers.jar");
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-                for (String name : List.of(SLEEPING, SEGFAULT)) {
+                for (String name : List.of(SLEEPING, SEGFAULT, ALLOCATING)) {
                     String resource = name.replace('.', '/') + ".class";
                     out.putNextEntry(new JarEntry(resource));
                     try (InputStream in = PluginFixtures.class.getClassLoader().getResourceAsStream(resource)) {
@@ -54,7 +55,7 @@ final class PluginFixtures {
                     out.closeEntry();
                 }
                 out.putNextEntry(new JarEntry("META-INF/services/io.kerasregistry.inference.CustomLayer"));
-                out.write((SLEEPING + "\n" + SEGFAULT + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write((SLEEPING + "\n" + SEGFAULT + "\n" + ALLOCATING + "\n").getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
             return jar;

@@ -74,6 +74,7 @@ class ValidationIsolationIT {
         api = apiProcess.api();
         register("Sleeping", PluginFixtures.SLEEPING);
         register("Segfault", PluginFixtures.SEGFAULT);
+        register("Allocating", PluginFixtures.ALLOCATING);
     }
 
     private static PackagedService.Builder workerProcess(String name, String timeout) {
@@ -316,6 +317,21 @@ class ValidationIsolationIT {
         assertThat(apiProcess.pid()).isEqualTo(apiPid);
         assertThat(apiProcess.loadedNd4jNatives()).isFalse();
         assertThat(replacement.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(9)
+    void aJobThatExhaustsTheWorkerHeapEndsAsOutOfMemory() {
+        double crashesBefore = metric(replacement.api(), "keras_registry_validation_worker_crashes_total");
+        upload("allocating", PluginFixtures.testLayerModel("Allocating", ""));
+        JsonNode result = awaitValidation(api, "allocating", 1, FINAL);
+        assertThat(result.at("/validation/status").asString()).as(replacement.logTail()).isEqualTo("ERROR");
+        assertThat(result.at("/validation/summary").asString())
+                .isEqualTo("out of memory (attempt 2 of 2; not retried again)");
+        assertThat(metric(replacement.api(), "keras_registry_validation_worker_crashes_total"))
+                .isEqualTo(crashesBefore + 2);
+        assertThat(apiProcess.isAlive()).isTrue();
+        assertThat(apiProcess.pid()).isEqualTo(apiPid);
     }
 
     private static void register(String name, String className) {
