@@ -19,9 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A process in role {@code worker} answers {@code /api/v1} with 503: a load balancer that sends it
- * API traffic by mistake gets a clear answer instead of a second, partial API (the worker runs no
- * upload limits tuned for it and should keep its memory for validation). Probes and metrics stay.
+ * A process in role {@code worker} answers {@code /api/v1} with 503. Its memory and CPU are sized
+ * for validation, not for streaming uploads and downloads, and traffic routed to it by mistake
+ * should fail loudly rather than quietly take capacity from the jobs. Probes and metrics stay.
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerRoleFilter {

@@ -8,7 +8,6 @@ import io.jhdf.api.WritableGroup;
 import io.kerasregistry.support.HttpApi;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -148,14 +147,6 @@ final class PluginFixtures {
             }
         }
         return 0;
-    }
-
-    static void copy(Path from, OutputStream to) {
-        try {
-            Files.copy(from, to);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static void sleep(Duration duration) {
