@@ -36,6 +36,10 @@ class WorkerCommand {
         command.add("-Dorg.bytedeco.javacpp.maxbytes=" + offHeap);
         command.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (heap + offHeap + (512L << 20)));
         command.add("-XX:+ExitOnOutOfMemoryError");
+        // a native fault's crash log goes into the job's folder (removed with it) rather than the
+        // service's working directory, and no core dump of up to the whole heap is written
+        command.add("-XX:ErrorFile=" + spec.toAbsolutePath().resolveSibling("hs_err_pid%p.log"));
+        command.add("-XX:-CreateCoredumpOnCrash");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         for (String name : INHERITED) {

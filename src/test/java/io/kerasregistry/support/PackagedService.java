@@ -34,6 +34,7 @@ public final class PackagedService implements AutoCloseable {
     private final Path jar;
     private final Path directory;
     private final String databaseUrl;
+    private final Path blobs;
     private final int port;
     private final String heap;
     private final Map<String, String> properties;
@@ -46,7 +47,8 @@ public final class PackagedService implements AutoCloseable {
     private PackagedService(Builder builder) {
         this.jar = builder.jar;
         this.directory = builder.directory;
-        this.databaseUrl = TestPostgres.newDatabaseUrl();
+        this.databaseUrl = builder.dataOf == null ? TestPostgres.newDatabaseUrl() : builder.dataOf.databaseUrl;
+        this.blobs = builder.dataOf == null ? directory.resolve("blobs") : builder.dataOf.blobs;
         this.port = freePort();
         this.heap = builder.heap;
         this.properties = Map.copyOf(builder.properties);
@@ -71,6 +73,7 @@ public final class PackagedService implements AutoCloseable {
         private String heap = "512m";
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
+        private PackagedService dataOf;
 
         private Builder(Path jar, Path directory) {
             this.jar = jar;
@@ -91,6 +94,16 @@ public final class PackagedService implements AutoCloseable {
 
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
+            return this;
+        }
+
+        /**
+         * Uses {@code other}'s database and blob folder instead of new ones, as a second process of
+         * one deployment does (an {@code api} and a {@code worker} process, say). Give it another
+         * {@code directory} than {@code other}'s: its logs and temporary files stay its own.
+         */
+        public Builder sharingDataOf(PackagedService other) {
+            this.dataOf = other;
             return this;
         }
 
@@ -254,7 +267,7 @@ public final class PackagedService implements AutoCloseable {
     }
 
     public Path blobs() {
-        return directory.resolve("blobs");
+        return blobs;
     }
 
     public Path tmp() {
