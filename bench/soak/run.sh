@@ -87,4 +87,5 @@ echo
 echo "Integrity scrub after the run: $integrity"
 errors_in_log="$(grep -c ' ERROR ' "$work/service.log" || true)"
 echo "ERROR lines in the service log: $errors_in_log"
+grep ' ERROR ' "$work/service.log" | head -10 | cut -c1-400 || true
 exit "$status"
