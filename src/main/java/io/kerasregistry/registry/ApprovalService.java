@@ -47,6 +47,12 @@ class ApprovalService {
             versions.lock(version.id());
             version = version(modelName, number);
             String who = actor.name();
+            // Under the row lock: of two reviewers approving at once, the second finds it decided
+            // instead of recording the same decision twice.
+            if (version.approval().status() == decision) {
+                throw RegistryException.conflict("version " + number + " of '" + modelName + "' is already "
+                        + decision.name());
+            }
             if (decision == ApprovalStatus.APPROVED) {
                 if (version.validation().status() != ValidationStatus.PASSED) {
                     throw new RegistryException(ProblemType.CONFLICT, "version " + number + " of '" + modelName

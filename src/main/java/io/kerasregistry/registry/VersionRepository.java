@@ -143,6 +143,39 @@ class VersionRepository {
                 .param("id", modelId).query(String.class).list();
     }
 
+    record BlobUse(String sha256, String modelName, int version) {
+    }
+
+    /** The versions whose file, architecture or reference vectors are one of these blobs. */
+    List<BlobUse> using(java.util.Collection<String> sha256s) {
+        if (sha256s.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT b.sha, m.name, v.version
+                FROM unnest(:shas) AS b(sha)
+                JOIN model_version v ON b.sha IN (v.blob_sha256, v.architecture_sha256, v.reference_sha256)
+                JOIN registered_model m ON m.id = v.model_id
+                ORDER BY b.sha, m.name, v.version""")
+                .param("shas", sha256s.toArray(String[]::new))
+                .query((rs, i) -> new BlobUse(rs.getString(1), rs.getString(2), rs.getInt(3))).list();
+    }
+
+    /** Blob rows older than {@code before} that no version refers to: a deletion that did not finish. */
+    List<String> unreferencedBlobs(java.time.Instant before) {
+        return jdbc.sql("""
+                SELECT b.sha256 FROM blob b
+                WHERE b.created_at < :before
+                  AND NOT EXISTS (SELECT 1 FROM model_version v
+                                  WHERE b.sha256 IN (v.blob_sha256, v.architecture_sha256, v.reference_sha256))
+                ORDER BY b.sha256""")
+                .param("before", OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC)).query(String.class).list();
+    }
+
+    long count() {
+        return jdbc.sql("SELECT count(*) FROM model_version").query(Long.class).single();
+    }
+
     private ModelVersion map(ResultSet rs, int row) throws SQLException {
         ModelVersion.Description description = new ModelVersion.Description(rs.getString("keras_version"),
                 rs.getString("backend"), rs.getString("model_class"), rs.getBoolean("subclassed"),

@@ -73,6 +73,46 @@ class BlobDirectory implements AutoCloseable {
         return Files.walk(root.resolve("sha256"), 3).filter(Files::isRegularFile);
     }
 
+    /**
+     * Temporary files that no running instance owns: in the folder of an instance whose lock is free
+     * (it died after this instance started, or the startup clean-up failed), or outside any folder.
+     */
+    java.util.List<Path> strayTempFiles() {
+        Path tmpRoot = tempDir.getParent();
+        java.util.List<Path> strays = new java.util.ArrayList<>();
+        try (Stream<Path> entries = Files.list(tmpRoot)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (entry.equals(tempDir) || name.endsWith(".lock")) {
+                    continue;
+                }
+                if (Files.isDirectory(entry) && ownedByLiveInstance(tmpRoot.resolve(name + ".lock"))) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(entry)) {
+                    files.filter(Files::isRegularFile).forEach(strays::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return strays;
+    }
+
+    private static boolean ownedByLiveInstance(Path lockFile) {
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                FileLock probe = channel.tryLock()) {
+            return probe == null;
+        } catch (OverlappingFileLockException ownedByThisJvm) {
+            return true;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static void removeStaleTempFolders(Path tmpRoot) throws IOException {
         try (DirectoryStream<Path> locks = Files.newDirectoryStream(tmpRoot, "*.lock")) {
             for (Path lockFile : locks) {

@@ -91,6 +91,8 @@ class ContractTest {
         exchange(violations, get("/api/v1/models/contract/versions/1/content"));
         exchange(violations, api.request("/api/v1/models/contract/versions/1/content").header("Range", "bytes=0-9").GET().build());
         exchange(violations, api.request("/api/v1/models/contract/versions/1/content").header("Range", "bytes=9000-").GET().build());
+        exchange(violations, get("/api/v1/admin/integrity"));
+        exchange(violations, get("/api/v1/admin/integrity?verify=false"));
         exchange(violations, api.request("/api/v1/models/contract").DELETE().build());
 
         assertThat(violations).isEmpty();
