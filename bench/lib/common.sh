@@ -107,6 +107,7 @@ start_nginx() {
   mkdir -p "$conf"
   cat > "$conf/nginx.conf" <<NGINX
 daemon off;
+user root;
 worker_processes 1;
 pid $conf/nginx.pid;
 error_log $conf/error.log;

@@ -12,7 +12,7 @@ import time
 import h5py
 import numpy as np
 
-WARMUP = 3
+WARMUP = 10
 
 
 def metadata(path):

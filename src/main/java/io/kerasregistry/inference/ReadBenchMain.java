@@ -24,7 +24,7 @@ import java.util.Locale;
  */
 public final class ReadBenchMain {
 
-    private static final int WARMUP = 3;
+    private static final int WARMUP = 10;
 
     private ReadBenchMain() {
     }
