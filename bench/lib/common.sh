@@ -40,6 +40,7 @@ free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0
 # The packaged jar, built once if missing.
 bench_jar() {
   local jar
+  if [ -n "${BENCH_JAR:-}" ]; then echo "$BENCH_JAR"; return; fi
   jar=$(ls "$BENCH_ROOT"/target/keras-registry-*.jar 2>/dev/null | grep -v plugin-api | head -1 || true)
   if [ -z "$jar" ]; then
     log "building the jar (./mvnw -DskipTests package)"
