@@ -146,7 +146,7 @@ NGINX
 seconds() {
   local t0 t1
   t0=$(date +%s.%N)
-  "$@"
+  "$@" || { echo "failed: $*" >&2; return 1; }
   t1=$(date +%s.%N)
   "$PY" -c "print(f'{$t1 - $t0:.4f}')"
 }
