@@ -13,12 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Request bodies bound to {@code Resource} arrive as a stream (Spring's own converter would read them
- * into a byte array: a 10 GB model in the heap), and streamed responses are copied with a large
- * buffer (model content: a verifying stream over a blob).
+ * into a byte array: a 10 GB model in the heap), and streamed responses are written by the stream
+ * itself (model content: a verifying stream over a blob, which writes from its own buffers).
  */
 final class StreamingResourceConverter extends AbstractHttpMessageConverter<Resource> {
-
-    private static final int COPY_BUFFER = 256 * 1024;
 
     StreamingResourceConverter() {
         super(MediaType.ALL);
@@ -46,13 +44,10 @@ final class StreamingResourceConverter extends AbstractHttpMessageConverter<Reso
 
     @Override
     protected void writeInternal(Resource resource, HttpOutputMessage outputMessage) throws IOException {
-        byte[] buffer = new byte[COPY_BUFFER];
         OutputStream out = outputMessage.getBody();
         try (InputStream in = resource.getInputStream()) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
+            // a blob's stream writes from its own verified buffers; others copy through one buffer
+            in.transferTo(out);
         }
     }
 

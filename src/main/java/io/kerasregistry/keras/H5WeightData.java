@@ -22,6 +22,9 @@ final class H5WeightData implements WeightData {
     private final Hdf5File h5;
     private final KerasReadLimits limits;
     private final Map<String, Dataset> datasets = new HashMap<>();
+    // Direct and reused: a heap buffer makes the channel copy every step twice (through a temporary
+    // direct buffer of its own), and a fresh one per weight is garbage the size of the model.
+    private @org.jspecify.annotations.Nullable ByteBuffer stepBuffer;
 
     H5WeightData(Hdf5File h5, KerasReadLimits limits) {
         this.h5 = h5;
@@ -89,7 +92,10 @@ final class H5WeightData implements WeightData {
         int size = raw.elementSize();
         long bytes = Math.multiplyExact(count, (long) size);
         int step = STEP_BYTES - STEP_BYTES % size;
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(step, bytes)).order(raw.order());
+        if (stepBuffer == null) {
+            stepBuffer = ByteBuffer.allocateDirect(STEP_BYTES);
+        }
+        ByteBuffer buffer = stepBuffer.clear().limit((int) Math.min(step, bytes)).slice().order(raw.order());
         long done = 0;
         while (done < bytes) {
             int n = (int) Math.min(buffer.capacity(), bytes - done);

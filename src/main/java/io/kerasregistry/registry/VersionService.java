@@ -32,7 +32,7 @@ public class VersionService {
     }
 
     List<ModelVersion> list(String modelName, VersionFilter filter, @Nullable Integer beforeVersion, int limit) {
-        RegisteredModel model = models.findByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
-        return versions.list(model.id(), filter, beforeVersion, limit);
+        long modelId = models.idOf(modelName).orElseThrow(() -> ModelService.notFound(modelName));
+        return versions.list(modelId, filter, beforeVersion, limit);
     }
 }

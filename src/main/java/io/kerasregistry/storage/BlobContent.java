@@ -2,6 +2,7 @@ package io.kerasregistry.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -118,12 +119,36 @@ public final class BlobContent {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (!advance()) {
+                return -1;
+            }
+            int n = Math.min(len, currentLength - currentPosition);
+            System.arraycopy(current, currentPosition, b, off, n);
+            currentPosition += n;
+            return n;
+        }
+
+        /** Writes straight from the read buffers: no copy into a caller's buffer in between. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long written = 0;
+            while (advance()) {
+                int n = currentLength - currentPosition;
+                out.write(current, currentPosition, n);
+                currentPosition = currentLength;
+                written += n;
+            }
+            return written;
+        }
+
+        /** Whether unread bytes are in {@code current}, moving the read-ahead buffer there if needed. */
+        private boolean advance() throws IOException {
             if (failure != null) {
                 throw failure;
             }
             if (currentPosition == currentLength) {
                 if (aheadLength == 0) {
-                    return -1;
+                    return false;
                 }
                 byte[] swap = current;
                 current = ahead;
@@ -133,10 +158,7 @@ public final class BlobContent {
                 aheadLength = exhausted ? 0 : fill(ahead);
                 checkEnd();
             }
-            int n = Math.min(len, currentLength - currentPosition);
-            System.arraycopy(current, currentPosition, b, off, n);
-            currentPosition += n;
-            return n;
+            return true;
         }
 
         @Override
@@ -183,6 +205,25 @@ public final class BlobContent {
             System.arraycopy(chunk, offsetInChunk, b, off, n);
             position += n;
             return n;
+        }
+
+        /** Writes each verified chunk straight from its buffer. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long written = 0;
+            int chunkSize = chunk.length;
+            while (position <= last) {
+                int wanted = (int) (position / chunkSize);
+                if (wanted != chunkIndex) {
+                    loadChunk(wanted);
+                }
+                int offsetInChunk = (int) (position - (long) chunkIndex * chunkSize);
+                int n = (int) Math.min(chunkLength - offsetInChunk, last - position + 1);
+                out.write(chunk, offsetInChunk, n);
+                position += n;
+                written += n;
+            }
+            return written;
         }
 
         private void loadChunk(int index) throws IOException {

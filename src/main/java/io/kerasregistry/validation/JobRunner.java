@@ -123,8 +123,12 @@ class JobRunner {
             Path report = dir.resolve("report.json");
             Path output = dir.resolve("output.log");
             Files.write(spec, json.writeValueAsBytes(spec(job, version)));
-            Process process = new ProcessBuilder(command.command(spec, report)).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command.command(spec, report)).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            // One forward pass of a small batch gains nothing from BLAS threads, while on a busy machine
+            // their spin-waiting made it ten times slower (bench/validation); an operator's value wins.
+            builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+            Process process = builder.start();
             children.started(job.id(), process);
             transaction.executeWithoutResult(s -> queue.recordChild(job.id(), process.pid()));
             try {
