@@ -23,6 +23,8 @@ final class MultipartStream {
 
     private final InputStream in;
     private final byte[] delimiter;
+    /** Horspool's bad-character shifts of {@link #delimiter}. */
+    private final int[] shift = new int[256];
     private final byte[] buffer = new byte[BUFFER_SIZE];
     private int start;
     private int end;
@@ -36,6 +38,10 @@ final class MultipartStream {
         }
         this.in = in;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        Arrays.fill(shift, delimiter.length);
+        for (int i = 0; i < delimiter.length - 1; i++) {
+            shift[delimiter[i] & 0xff] = delimiter.length - 1 - i;
+        }
     }
 
     /** The boundary parameter of a {@code multipart/form-data} content type. */
@@ -224,14 +230,23 @@ final class MultipartStream {
             return n;
         }
 
+        /**
+         * The offset of the first delimiter in the next {@code available} buffered bytes, or -1. A
+         * Boyer–Moore–Horspool search: it looks at one byte per delimiter length in model weights,
+         * where a byte-by-byte scan for the delimiter's first byte stops at every CR.
+         */
         private int indexOfDelimiter(int available) {
-            int last = available - delimiter.length;
-            byte first = delimiter[0];
-            for (int i = 0; i <= last; i++) {
-                if (buffer[start + i] == first
-                        && Arrays.equals(buffer, start + i, start + i + delimiter.length, delimiter, 0, delimiter.length)) {
+            int length = delimiter.length;
+            int lastByte = length - 1;
+            byte tail = delimiter[lastByte];
+            int i = 0;
+            int last = available - length;
+            while (i <= last) {
+                byte b = buffer[start + i + lastByte];
+                if (b == tail && Arrays.equals(buffer, start + i, start + i + lastByte, delimiter, 0, lastByte)) {
                     return i;
                 }
+                i += shift[b & 0xff];
             }
             return -1;
         }

@@ -45,6 +45,12 @@ class MultipartStreamTest {
         byte[] tricky = ("\r\n--" + BOUNDARY.substring(0, 5) + "\r\n-").getBytes(StandardCharsets.ISO_8859_1);
         System.arraycopy(tricky, 0, first, first.length / 2 > tricky.length ? first.length / 2 : 0,
                 Math.min(tricky.length, first.length));
+        // ... and so must a whole delimiter but for its last byte, which a search from the end meets first.
+        String almost = "\r\n--" + BOUNDARY.substring(0, BOUNDARY.length() - 1) + "#";
+        byte[] nearMiss = almost.getBytes(StandardCharsets.ISO_8859_1);
+        if (first.length > 3 * nearMiss.length) {
+            System.arraycopy(nearMiss, 0, first, first.length / 3, nearMiss.length);
+        }
         byte[] second = new byte[random.nextInt(1000)];
         random.nextBytes(second);
         byte[] body = body(part("file", "a.h5", first), part("architecture", "b.json", second));
