@@ -8,7 +8,7 @@ PY=${PYTHON:-/usr/bin/python3}      # needs h5py and numpy
 RUNS=${RUNS:-3}
 PGHOST_ADDR=${PGHOST_ADDR:-127.0.0.1}
 PGPORT_NUM=${PGPORT_NUM:-5432}
-BENCH_BASE=${BENCH_DIR:-/tmp/kr-bench}
+BENCH_BASE=${BENCH_DIR:-${TMPDIR:-/tmp}/keras-registry-bench}
 mkdir -p "$BENCH_BASE"
 WORK=$(mktemp -d "$BENCH_BASE/run.XXXXXX")
 DATA=${BENCH_DATA:-$WORK/data}      # generated models; kept across scripts when run-all sets BENCH_DATA
