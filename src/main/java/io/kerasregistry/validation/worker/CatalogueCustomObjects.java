@@ -91,7 +91,9 @@ final class CatalogueCustomObjects implements CustomObjects {
             return switch (e.implementation()) {
                 case "PLUGIN" -> plugins.find(String.valueOf(e.className())).orElseThrow(() -> new InferenceException(
                         "layer '" + name + "' is provided by plug-in class " + e.className()
-                                + ", which no jar in the plug-in folder provides"));
+                                + ", which no jar in the plug-in folder provides"
+                                + (plugins.problems().isEmpty() ? "" : " (unreadable declarations: "
+                                        + String.join("; ", plugins.problems()) + ")")));
                 case "INFERENCE_IDENTITY" -> identity(name);
                 default -> throw new InferenceException("layer '" + name + "' is registered as " + e.implementation()
                         + "; a custom layer needs a PLUGIN or, for a layer that does nothing at inference, "
