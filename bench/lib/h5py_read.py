@@ -1,18 +1,21 @@
 #!/usr/bin/python3
 """The h5py baselines: after warm-up runs in the same process, prints the seconds of each timed run.
+The warm-up is the registry's (ReadBenchMain): BENCH_WARMUP_SECONDS (5) and at least 10 runs.
 
   h5py_read.py metadata FILE RUNS   root attributes, model_config parsed, every layer's weight names
                                     and each weight's shape and dtype (what the registry records)
   h5py_read.py weights FILE RUNS    every dataset's values into a numpy array
 """
 import json
+import os
 import sys
 import time
 
 import h5py
 import numpy as np
 
-WARMUP = 10
+MIN_WARMUP_RUNS = 10
+WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "5"))
 
 
 def metadata(path):
@@ -45,12 +48,15 @@ def weights(path):
 
 def main(mode, path, runs):
     fn = metadata if mode == "metadata" else weights
-    for i in range(WARMUP + int(runs)):
+    warm_until = time.perf_counter() + WARMUP_SECONDS
+    i = 0
+    while i < MIN_WARMUP_RUNS or time.perf_counter() < warm_until:
+        fn(path)
+        i += 1
+    for _ in range(int(runs)):
         t = time.perf_counter()
         fn(path)
-        s = time.perf_counter() - t
-        if i >= WARMUP:
-            print(f"{s:.6f}")
+        print(f"{time.perf_counter() - t:.6f}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 package io.kerasregistry.config;
 
+import io.kerasregistry.storage.BlobContent;
+import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Request bodies bound to {@code Resource} arrive as a stream (Spring's own converter would read them
  * into a byte array: a 10 GB model in the heap), and streamed responses are written by the stream
- * itself (model content: a verifying stream over a blob, which writes from its own buffers).
+ * itself (model content: a verifying stream over a blob, whose verified chunks go to the servlet
+ * container as direct buffers, never through a byte array).
  */
 final class StreamingResourceConverter extends AbstractHttpMessageConverter<Resource> {
 
@@ -46,8 +49,12 @@ final class StreamingResourceConverter extends AbstractHttpMessageConverter<Reso
     protected void writeInternal(Resource resource, HttpOutputMessage outputMessage) throws IOException {
         OutputStream out = outputMessage.getBody();
         try (InputStream in = resource.getInputStream()) {
-            // a blob's stream writes from its own verified buffers; others copy through one buffer
-            in.transferTo(out);
+            if (in instanceof BlobContent.VerifiedStream blob && out instanceof ServletOutputStream servlet) {
+                // the container copies each verified chunk from its direct buffer to the socket's
+                blob.transferTo(servlet::write);
+            } else {
+                in.transferTo(out);
+            }
         }
     }
 

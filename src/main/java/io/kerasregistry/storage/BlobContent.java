@@ -10,104 +10,101 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A committed blob opened for reading, whose bytes are checked as they are read. A whole read is
- * checked against the SHA-256 and stays one buffer ahead of its reader: the last buffer is handed
- * out only once the digest matches, so a client never receives a complete but damaged copy, the
- * transfer breaks off short instead. A range read checks the CRC32C of every chunk it touches
- * before handing out any byte of that chunk.
+ * A committed blob opened for reading, whose bytes are checked as they are read: every chunk a read
+ * touches is compared with the CRC32C recorded when the blob was written before any byte of it is
+ * handed out, so a damaged copy is never served complete (the transfer breaks off at the damaged
+ * chunk) and a damaged first chunk fails before anything is sent. With
+ * {@link DownloadVerification#SHA256}, a whole read also hashes what it reads and hands out its last
+ * chunk only once the SHA-256 matches. {@link #verify()} re-hashes the whole blob with SHA-256, for
+ * the scrub and for validation. docs/adr/0008 says why downloads default to the chunk sums.
  */
 public final class BlobContent {
 
-    private static final int BUFFER = 1 << 20;
-
     private final Path file;
     private final BlobInfo blob;
+    private final @Nullable DirectBuffers buffers;
+    private final DownloadVerification verification;
 
-    BlobContent(Path file, BlobInfo blob) {
+    BlobContent(Path file, BlobInfo blob, @Nullable DirectBuffers buffers, DownloadVerification verification) {
         this.file = file;
         this.blob = blob;
+        this.buffers = buffers;
+        this.verification = verification;
     }
 
     public BlobInfo blob() {
         return blob;
     }
 
-    /** Bytes {@code first} to {@code last} inclusive, verified as they are read. */
-    public InputStream openStream(long first, long last) throws IOException {
+    /**
+     * Bytes {@code first} to {@code last} inclusive, verified chunk by chunk. The first chunk is read
+     * and checked here, so damage at the start is reported before a response is committed.
+     */
+    public VerifiedStream openStream(long first, long last) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        if (first == 0 && last == blob.size() - 1) {
-            return new WholeStream(channel);
+        try {
+            return new VerifiedStream(channel, first, last);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        return new RangeStream(channel, first, last);
     }
 
-    /** Re-reads the whole blob and compares its digest; for the integrity scrub. */
+    /** Re-reads the whole blob and compares its size and SHA-256 with the recorded ones. */
     public boolean verify() throws IOException {
-        try (InputStream in = openStream(0, blob.size() - 1)) {
-            in.transferTo(OutputStreamDiscarding.INSTANCE);
-            return true;
-        } catch (BlobIntegrityException damaged) {
-            return false;
-        }
-    }
-
-    private BlobIntegrityException damaged(String what) {
-        return new BlobIntegrityException("blob " + blob.sha256() + " is damaged: " + what);
-    }
-
-    private static int readFully(FileChannel channel, byte[] buffer, int length) throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
-        while (target.hasRemaining()) {
-            if (channel.read(target) < 0) {
-                break;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MessageDigest sha = BlobStore.sha256();
+            byte[] buffer = new byte[1 << 20];
+            ByteBuffer target = ByteBuffer.wrap(buffer);
+            long total = 0;
+            int n;
+            while ((n = channel.read(target.clear())) >= 0) {
+                sha.update(buffer, 0, n);
+                total += n;
             }
+            return total == blob.size() && HexFormat.of().formatHex(sha.digest()).equals(blob.sha256());
         }
-        return target.position();
     }
 
-    private final class WholeStream extends InputStream {
+    /** Receives verified bytes as buffers, for writers that take them without a copy into an array. */
+    @FunctionalInterface
+    public interface BufferSink {
+        void write(ByteBuffer verified) throws IOException;
+    }
+
+    /**
+     * The verified bytes of a range. Chunks are read into one direct buffer, checked there and written
+     * from there: the bytes cross from the page cache to the socket without passing through the heap.
+     */
+    public final class VerifiedStream extends InputStream {
         private final FileChannel channel;
-        private final MessageDigest sha = BlobStore.sha256();
-        private byte[] current = new byte[BUFFER];
-        private byte[] ahead = new byte[BUFFER];
-        private int currentLength;
-        private int currentPosition;
-        private int aheadLength;
-        private long total;
-        private boolean exhausted;
-        private boolean verified;
-        private @org.jspecify.annotations.Nullable BlobIntegrityException failure;
+        private final long last;
+        private final ByteBuffer chunk;
+        private final CRC32C crc = new CRC32C();
+        /** The digest of a whole read in {@link DownloadVerification#SHA256} mode, fed chunk by chunk. */
+        private final @Nullable MessageDigest sha;
+        private long position;
+        private int chunkIndex = -1;
+        private boolean closed;
 
-        WholeStream(FileChannel channel) throws IOException {
+        private VerifiedStream(FileChannel channel, long first, long last) throws IOException {
             this.channel = channel;
-            currentLength = fill(current);
-            aheadLength = currentLength == 0 ? 0 : fill(ahead);
-            checkEnd();
-        }
-
-        private int fill(byte[] buffer) throws IOException {
-            int n = readFully(channel, buffer, buffer.length);
-            sha.update(buffer, 0, n);
-            total += n;
-            if (n < buffer.length) {
-                exhausted = true;
-            }
-            return n;
-        }
-
-        /** Once the file is read to its end, nothing more is handed out unless the digest matches. */
-        private void checkEnd() {
-            if (exhausted && !verified) {
-                verified = true;
-                String actual = HexFormat.of().formatHex(sha.digest());
-                if (total != blob.size() || !actual.equals(blob.sha256())) {
-                    failure = damaged("its " + total + " bytes hash to " + actual);
+            this.position = first;
+            this.last = last;
+            this.sha = verification == DownloadVerification.SHA256 && first == 0 && last == blob.size() - 1
+                    ? BlobStore.sha256() : null;
+            int chunkSize = blob.checksums().chunkSize();
+            this.chunk = buffers != null ? buffers.acquire(chunkSize) : ByteBuffer.allocate(chunkSize);
+            try {
+                if (position <= last) {
+                    loadChunk((int) (position / chunkSize));
                 }
-            }
-            if (failure != null) {
-                throw failure;
+            } catch (IOException | RuntimeException e) {
+                release();
+                throw e;
             }
         }
 
@@ -119,142 +116,109 @@ public final class BlobContent {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (!advance()) {
+            ByteBuffer next = next(len);
+            if (next == null) {
                 return -1;
             }
-            int n = Math.min(len, currentLength - currentPosition);
-            System.arraycopy(current, currentPosition, b, off, n);
-            currentPosition += n;
+            int n = next.remaining();
+            next.get(b, off, n);
             return n;
         }
 
-        /** Writes straight from the read buffers: no copy into a caller's buffer in between. */
-        @Override
-        public long transferTo(OutputStream out) throws IOException {
+        /** Writes each verified chunk straight from its buffer. */
+        public long transferTo(BufferSink sink) throws IOException {
             long written = 0;
-            while (advance()) {
-                int n = currentLength - currentPosition;
-                out.write(current, currentPosition, n);
-                currentPosition = currentLength;
+            ByteBuffer next;
+            while ((next = next(Integer.MAX_VALUE)) != null) {
+                int n = next.remaining();
+                while (next.hasRemaining()) {
+                    sink.write(next);
+                }
                 written += n;
             }
             return written;
         }
 
-        /** Whether unread bytes are in {@code current}, moving the read-ahead buffer there if needed. */
-        private boolean advance() throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-            if (currentPosition == currentLength) {
-                if (aheadLength == 0) {
-                    return false;
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            byte[] bounce = new byte[64 * 1024];
+            return transferTo(verified -> {
+                while (verified.hasRemaining()) {
+                    int n = Math.min(bounce.length, verified.remaining());
+                    verified.get(bounce, 0, n);
+                    out.write(bounce, 0, n);
                 }
-                byte[] swap = current;
-                current = ahead;
-                ahead = swap;
-                currentLength = aheadLength;
-                currentPosition = 0;
-                aheadLength = exhausted ? 0 : fill(ahead);
-                checkEnd();
+            });
+        }
+
+        /** A view of up to {@code max} verified bytes at the position, which it advances; null at the end. */
+        private @Nullable ByteBuffer next(int max) throws IOException {
+            if (closed) {
+                throw new IOException("stream closed");
             }
-            return true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
-    }
-
-    private final class RangeStream extends InputStream {
-        private final FileChannel channel;
-        private final long last;
-        private final byte[] chunk;
-        private final CRC32C crc = new CRC32C();
-        private long position;
-        private int chunkIndex = -1;
-        private int chunkLength;
-
-        RangeStream(FileChannel channel, long first, long last) {
-            this.channel = channel;
-            this.position = first;
-            this.last = last;
-            this.chunk = new byte[blob.checksums().chunkSize()];
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (position > last) {
-                return -1;
+            if (position > last || max <= 0) {
+                return position > last ? null : chunk.slice(0, 0);
             }
-            int chunkSize = chunk.length;
+            int chunkSize = chunk.capacity();
             int wanted = (int) (position / chunkSize);
             if (wanted != chunkIndex) {
                 loadChunk(wanted);
             }
             int offsetInChunk = (int) (position - (long) chunkIndex * chunkSize);
-            long remainingInRange = last - position + 1;
-            int n = (int) Math.min(Math.min(len, chunkLength - offsetInChunk), remainingInRange);
-            System.arraycopy(chunk, offsetInChunk, b, off, n);
+            int n = (int) Math.min(Math.min(max, chunk.limit() - offsetInChunk), last - position + 1);
             position += n;
-            return n;
-        }
-
-        /** Writes each verified chunk straight from its buffer. */
-        @Override
-        public long transferTo(OutputStream out) throws IOException {
-            long written = 0;
-            int chunkSize = chunk.length;
-            while (position <= last) {
-                int wanted = (int) (position / chunkSize);
-                if (wanted != chunkIndex) {
-                    loadChunk(wanted);
-                }
-                int offsetInChunk = (int) (position - (long) chunkIndex * chunkSize);
-                int n = (int) Math.min(chunkLength - offsetInChunk, last - position + 1);
-                out.write(chunk, offsetInChunk, n);
-                position += n;
-                written += n;
-            }
-            return written;
+            return chunk.slice(offsetInChunk, n);
         }
 
         private void loadChunk(int index) throws IOException {
             ChunkChecksums checksums = blob.checksums();
-            long start = (long) index * chunk.length;
-            int expected = (int) Math.min(chunk.length, blob.size() - start);
-            channel.position(start);
-            chunkLength = readFully(channel, chunk, expected);
+            long start = (long) index * chunk.capacity();
+            int expected = (int) Math.min(chunk.capacity(), blob.size() - start);
+            chunk.clear().limit(expected);
+            while (chunk.hasRemaining()) {
+                if (channel.read(chunk, start + chunk.position()) < 0) {
+                    break;
+                }
+            }
+            int length = chunk.position();
+            chunk.flip();
             crc.reset();
-            crc.update(chunk, 0, chunkLength);
-            if (chunkLength != expected || index >= checksums.chunkCount() || (int) crc.getValue() != checksums.crc(index)) {
+            crc.update(chunk.duplicate());
+            if (length != expected || index >= checksums.chunkCount() || (int) crc.getValue() != checksums.crc(index)) {
+                chunkIndex = -1;
                 throw damaged("bytes " + start + "-" + (start + expected - 1) + " do not match their checksum");
+            }
+            if (sha != null) {
+                // a whole read loads its chunks in order, once each
+                sha.update(chunk.duplicate());
+                if (start + expected == blob.size()) {
+                    String actual = HexFormat.of().formatHex(sha.digest());
+                    if (!actual.equals(blob.sha256())) {
+                        chunkIndex = -1;
+                        throw damaged("its bytes hash to " + actual);
+                    }
+                }
             }
             chunkIndex = index;
         }
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            if (!closed) {
+                closed = true;
+                release();
+                channel.close();
+            }
+        }
+
+        private void release() {
+            if (buffers != null) {
+                buffers.release(chunk);
+            }
         }
     }
 
-    private static final class OutputStreamDiscarding extends java.io.OutputStream {
-        static final OutputStreamDiscarding INSTANCE = new OutputStreamDiscarding();
-
-        @Override
-        public void write(int b) {
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-        }
+    private BlobIntegrityException damaged(String what) {
+        return new BlobIntegrityException("blob " + blob.sha256() + " is damaged: " + what);
     }
 }

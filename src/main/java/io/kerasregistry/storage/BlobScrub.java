@@ -115,7 +115,7 @@ public class BlobScrub {
         }
         try {
             bytes[0] += actual;
-            if (!new BlobContent(file, blob).verify()) {
+            if (!new BlobContent(file, blob, null, DownloadVerification.CHUNKS).verify()) {
                 return new Finding(Kind.HASH_MISMATCH, blob.sha256(), relative(file),
                         "the file's bytes no longer hash to its name");
             }

@@ -34,13 +34,19 @@ public class BlobStore {
     public static final int CHUNK_SIZE = 1 << 20;
 
     private static final int COPY_BUFFER = 256 * 1024;
+    /** As many chunk buffers as downloads that usually run at once; more are allocated and dropped. */
+    private static final int MAX_IDLE_READ_BUFFERS = 32;
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private final BlobDirectory directory;
     private final JdbcClient jdbc;
     private final BlobLocks locks;
+    private final DirectBuffers readBuffers = new DirectBuffers(CHUNK_SIZE, MAX_IDLE_READ_BUFFERS);
 
-    BlobStore(BlobDirectory directory, JdbcClient jdbc, BlobLocks locks) {
+    private final DownloadVerification verification;
+
+    BlobStore(BlobDirectory directory, JdbcClient jdbc, BlobLocks locks, StorageProperties properties) {
+        this.verification = properties.downloadVerification();
         this.directory = directory;
         this.jdbc = jdbc;
         this.locks = locks;
@@ -137,7 +143,7 @@ public class BlobStore {
             throw new BlobIntegrityException("blob " + blob.sha256() + " has " + actual + " bytes on disk, "
                     + blob.size() + " were stored");
         }
-        return new BlobContent(file, blob);
+        return new BlobContent(file, blob, readBuffers, verification);
     }
 
     /** Where a committed blob lives, for readers that need a file (the model parser, workers). */

@@ -37,6 +37,12 @@ class BlobStoreTest {
     @Autowired
     StorageProperties properties;
 
+    @Autowired
+    BlobDirectory directory;
+
+    @Autowired
+    BlobLocks locks;
+
     @Test
     void aBlobIsStoredOnceUnderItsHashWhateverHowOftenItIsCommitted() throws IOException {
         byte[] content = random(3 * BlobStore.CHUNK_SIZE + 17, 1);
@@ -86,6 +92,64 @@ class BlobStoreTest {
                 .isInstanceOf(BlobIntegrityException.class)
                 .hasMessageContaining("bytes " + 2 * BlobStore.CHUNK_SIZE);
         assertThat(store.open(blob).verify()).isFalse();
+    }
+
+    @Test
+    void verifiedChunksHandedOutAsBuffersAreTheStoredBytes() throws IOException {
+        byte[] content = random(3 * BlobStore.CHUNK_SIZE + 99, 8);
+        BlobInfo blob = commit(content);
+        long first = BlobStore.CHUNK_SIZE - 7;
+        long last = 3L * BlobStore.CHUNK_SIZE + 50;
+
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (BlobContent.VerifiedStream in = store.open(blob).openStream(first, last)) {
+            long n = in.transferTo(buffer -> {
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                received.write(bytes);
+            });
+            assertThat(n).isEqualTo(last - first + 1);
+        }
+        assertThat(received.toByteArray()).isEqualTo(Arrays.copyOfRange(content, (int) first, (int) last + 1));
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (InputStream in = store.open(blob).openStream(0, content.length - 1)) {
+            in.transferTo(whole);
+        }
+        assertThat(whole.toByteArray()).isEqualTo(content);
+    }
+
+    @Test
+    void bytesForgedToMatchTheirChunkSumsAreCaughtByTheSha256Mode() throws IOException {
+        byte[] content = random(3 * BlobStore.CHUNK_SIZE + 5, 9);
+        BlobInfo blob = commit(content);
+        Path file = store.pathOf(blob.sha256());
+        byte[] forged = content.clone();
+        forged[BlobStore.CHUNK_SIZE + 10] ^= 0x40;
+        Files.write(file, forged);
+        // a forger who can write the volume makes each chunk match its CRC32C; rewriting the table
+        // to the forged bytes' sums stands in for that
+        ChunkChecksums.Builder sums = new ChunkChecksums.Builder(BlobStore.CHUNK_SIZE);
+        sums.update(forged, 0, forged.length);
+        jdbc.sql("UPDATE blob SET chunk_crc32c = :crcs WHERE sha256 = :sha")
+                .param("crcs", sums.build().crcs()).param("sha", blob.sha256()).update();
+        BlobInfo tampered = store.find(blob.sha256()).orElseThrow();
+        BlobStore strict = new BlobStore(directory, jdbc, locks,
+                new StorageProperties(properties.path(), properties.orphanGracePeriod(), DownloadVerification.SHA256));
+        try {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> copy(strict.open(tampered).openStream(0, content.length - 1), received))
+                    .isInstanceOf(BlobIntegrityException.class)
+                    .hasMessageContaining("hash to");
+            assertThat(received.size()).as("the last chunk is held back").isLessThan(content.length);
+            assertThat(store.open(tampered).verify()).isFalse();
+
+            ByteArrayOutputStream chunksOnly = new ByteArrayOutputStream();
+            copy(store.open(tampered).openStream(0, content.length - 1), chunksOnly);
+            assertThat(chunksOnly.toByteArray()).as("chunk sums alone cannot see a forgery").isEqualTo(forged);
+        } finally {
+            Files.write(file, content);
+            commit(content);
+        }
     }
 
     @Test
@@ -142,9 +206,9 @@ class BlobStoreTest {
         Files.createFile(tmp.resolve("dead-instance.lock"));
         Files.writeString(tmp.resolve("stray.part"), "older layout");
 
-        try (BlobDirectory live = new BlobDirectory(new StorageProperties(root, java.time.Duration.ofHours(1)))) {
+        try (BlobDirectory live = new BlobDirectory(new StorageProperties(root, java.time.Duration.ofHours(1), DownloadVerification.CHUNKS))) {
             Path inFlight = live.newTempFile();
-            try (BlobDirectory second = new BlobDirectory(new StorageProperties(root, java.time.Duration.ofHours(1)))) {
+            try (BlobDirectory second = new BlobDirectory(new StorageProperties(root, java.time.Duration.ofHours(1), DownloadVerification.CHUNKS))) {
                 assertThat(dead).doesNotExist();
                 assertThat(tmp.resolve("stray.part")).doesNotExist();
                 assertThat(inFlight).as("an upload in flight in another live instance").exists();
