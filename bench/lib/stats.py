@@ -15,6 +15,8 @@ import sys
 
 def fmt(x, unit):
     if unit == "s":
+        if x < 0.1:
+            return f"{x * 1000:.2f} ms"
         return f"{x:.3f} s" if x < 100 else f"{x:.0f} s"
     if unit == "ms":
         return f"{x:.2f} ms"
