@@ -5,10 +5,6 @@ import io.kerasregistry.common.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
@@ -39,18 +35,9 @@ class ProblemResponses {
 
     void write(HttpServletRequest request, HttpServletResponse response, ProblemType type, String detail)
             throws IOException {
-        ProblemDetail problem = ProblemDocuments.of(type, detail, request.getRequestURI());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.getType().toString());
-        body.put("title", problem.getTitle());
-        body.put("status", problem.getStatus());
-        body.put("detail", problem.getDetail());
-        body.put("instance", String.valueOf(problem.getInstance()));
-        response.setStatus(type.status());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         if (type == ProblemType.UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"keras-registry\"");
         }
-        json.writeValue(response.getOutputStream(), body);
+        ProblemDocuments.write(response, ProblemDocuments.of(type, detail, request.getRequestURI()), json);
     }
 }

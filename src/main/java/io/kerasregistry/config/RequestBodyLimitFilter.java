@@ -15,8 +15,6 @@ import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,13 +55,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            ProblemDetail problem = ProblemDocuments.of(ProblemType.REQUEST_TOO_LARGE, tooLarge("of " + declared
-                    + " bytes"), request.getRequestURI());
-            response.setStatus(problem.getStatus());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             // the body is not read: Tomcat drops the connection rather than swallow more than it allows
             response.setHeader("Connection", "close");
-            json.writeValue(response.getOutputStream(), problem);
+            ProblemDocuments.write(response, ProblemDocuments.of(ProblemType.REQUEST_TOO_LARGE,
+                    tooLarge("of " + declared + " bytes"), request.getRequestURI()), json);
             return;
         }
         chain.doFilter(new Limited(request, maxBytes), response);

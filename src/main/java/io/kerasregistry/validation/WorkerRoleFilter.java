@@ -7,14 +7,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,19 +33,10 @@ class WorkerRoleFilter {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                     FilterChain chain) throws ServletException, IOException {
-                ProblemDetail problem = ProblemDocuments.of(ProblemType.SERVICE_UNAVAILABLE,
+                ProblemDocuments.write(response, ProblemDocuments.of(ProblemType.SERVICE_UNAVAILABLE,
                         "this process runs validation jobs only (keras-registry.role=worker); "
                                 + "send API requests to a process in role 'api' or 'all'",
-                        request.getRequestURI());
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("type", problem.getType().toString());
-                body.put("title", problem.getTitle());
-                body.put("status", problem.getStatus());
-                body.put("detail", problem.getDetail());
-                body.put("instance", String.valueOf(problem.getInstance()));
-                response.setStatus(ProblemType.SERVICE_UNAVAILABLE.status());
-                response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-                json.writeValue(response.getOutputStream(), body);
+                        request.getRequestURI()), json);
             }
         };
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);

@@ -27,6 +27,10 @@ class JvmOptionsTest {
         assertThat(share).as("leaves room for the validation children of role all").isBetween(10.0, 50.0);
         assertThat(DeployFiles.jvmOptions()).as("no fixed heap: it follows the container limit")
                 .noneMatch(o -> o.startsWith("-Xmx") || o.startsWith("-Xms"));
+        String initial = DeployFiles.jvmOptionValues().get("-XX:InitialRAMPercentage");
+        if (initial != null) {
+            assertThat(Double.parseDouble(initial)).as("the first heap is below the largest").isLessThan(share);
+        }
     }
 
     @Test
