@@ -288,6 +288,11 @@ final class Hdf5File implements AutoCloseable {
                         + elements + " elements, more than the limit of " + limits.maxWeightElements());
             }
             DataType type = dataset.getDataType();
+            if (type.getSize() <= 0) {
+                // HDF5 forbids it; a reader dividing by the element size would fail on it
+                throw new CorruptModelException(description + ": dataset " + dataset.getPath()
+                        + " has a datatype of " + type.getSize() + " bytes per element");
+            }
             String declared = stringAttribute(dataset, "dtype");
             boolean bfloat16 = "bfloat16".equals(declared);
             String dtype = bfloat16 ? "bfloat16" : dtypeName(type);
